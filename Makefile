@@ -1,0 +1,108 @@
+# Bantin — the one front door. `make html` and `make test` set everything up on first run.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PELICAN := $(BIN)/pelican
+PELICANOPTS ?=
+
+BASEDIR := $(CURDIR)
+INPUTDIR ?= $(BASEDIR)/content
+OUTPUTDIR ?= $(BASEDIR)/output
+CONFFILE ?= $(BASEDIR)/pelicanconf.py
+PUBLISHCONF ?= $(BASEDIR)/publishconf.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+CATALOG_DIR := theme/translations
+CATALOG := $(CATALOG_DIR)/vi/LC_MESSAGES/messages
+STAMP := $(VENV)/.bantin-installed
+DEV_STAMP := $(VENV)/.bantin-dev-installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-dev html regenerate serve devserver publish clean test lint \
+        format messages lock system-deps
+
+help:
+	@echo "Bantin — các lệnh thường dùng:"
+	@echo "  make html        dựng trang vào output/ (lần đầu tự cài đặt)"
+	@echo "  make devserver   xem trước tại http://$(HOST):$(PORT), tự dựng lại khi lưu"
+	@echo "  make serve       phục vụ output/ tại http://$(HOST):$(PORT)"
+	@echo "  make regenerate  tự dựng lại khi lưu (không mở máy chủ)"
+	@echo "  make publish     dựng bản phát hành với publishconf.py"
+	@echo "  make test        chạy toàn bộ kiểm thử"
+	@echo "  make clean       xóa output/ và bộ nhớ đệm"
+	@echo "Biến: INPUTDIR=… OUTPUTDIR=… PELICANOPTS=…"
+
+# --- Setup ------------------------------------------------------------------------------------
+$(STAMP): requirements/base.lock pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/base.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+$(DEV_STAMP): requirements/dev.lock $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/base.lock -r requirements/dev.lock
+	@touch $@
+
+install: $(STAMP)
+install-dev: $(DEV_STAMP)
+
+# Compiled catalog (.mo) is built, never committed.
+$(CATALOG).mo: $(CATALOG).po $(STAMP)
+	$(BIN)/pybabel compile --statistics -d $(CATALOG_DIR) -D messages -l vi
+
+# Re-extract interface strings from the templates into the catalog (then translate the .po).
+messages: $(STAMP)
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -o $(CATALOG_DIR)/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(CATALOG_DIR)/messages.pot -d $(CATALOG_DIR) -D messages -l vi
+
+# --- Building ---------------------------------------------------------------------------------
+html: $(STAMP) $(CATALOG).mo
+	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+
+# Preview builds keep the valid pages and list the problems instead of failing.
+PREVIEW := -e BANTIN_FAIL_ON_PROBLEMS=false
+
+regenerate: $(STAMP) $(CATALOG).mo
+	$(PELICAN) -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PREVIEW) $(PELICANOPTS)
+
+serve: $(STAMP)
+	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(PELICANOPTS)
+
+devserver: $(STAMP) $(CATALOG).mo
+	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(PREVIEW) $(PELICANOPTS)
+
+publish: $(STAMP) $(CATALOG).mo
+	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
+
+clean:
+	rm -rf "$(OUTPUTDIR)" cache
+
+# --- Quality ----------------------------------------------------------------------------------
+# Browser tests need Debian's chromium; installed here when missing and we are root.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Cài chromium (Debian)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      chromium fonts-noto-core fonts-dejavu-core >/dev/null; \
+	  else echo "Thiếu chromium: cài gói Debian 'chromium' để chạy kiểm thử trình duyệt."; fi; }
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(DEV_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: $(DEV_STAMP) $(CATALOG).mo system-deps lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Re-pin every dependency (needs network to PyPI).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet pip-tools
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-header --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o base.lock base.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-header --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o dev.lock dev.in

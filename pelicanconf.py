@@ -1,0 +1,137 @@
+"""Bantin site settings for local preview (``make html``, ``make devserver``).
+
+Everything that names the agency lives in AGENCY and content/data/: to rename the site after a
+merger of provinces, edit this block and the data files; no template holds agency text.
+``publishconf.py`` imports this file and overrides what production needs.
+"""
+
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# --- Agency identity (Decree 42/2022/NĐ-CP: who runs the site and how to reach them) ---------
+AGENCY = {
+    "name": "Cục Thi hành án dân sự tỉnh Hậu Giang",
+    "short_name": "Cục THADS tỉnh Hậu Giang",
+    "parent": "Tổng cục Thi hành án dân sự – Bộ Tư pháp",
+    "logo": "images/logo.svg",
+    "address": "Số 09 đường Trần Hưng Đạo, phường 5, thành phố Vị Thanh, tỉnh Hậu Giang",
+    "phone": "0293 3 870 000",
+    "fax": "0293 3 870 001",
+    "email": "cucthads@haugiang.example.org",
+    "responsible": "Ông Trần Văn Hòa – Phó Cục trưởng",
+    "working_hours": "Sáng 7 giờ – 11 giờ, chiều 13 giờ – 17 giờ, từ thứ Hai đến thứ Sáu",
+    "licence": "Giấy phép số 01/GP-TTĐT do Sở Thông tin và Truyền thông tỉnh Hậu Giang cấp",
+    "external_links": [
+        {"ten": "Bộ Tư pháp", "duong_dan": "https://moj.gov.vn/"},
+        {"ten": "Tổng cục Thi hành án dân sự", "duong_dan": "https://thads.moj.gov.vn/"},
+        {"ten": "Cổng Dịch vụ công quốc gia", "duong_dan": "https://dichvucong.gov.vn/"},
+    ],
+}
+SITENAME = AGENCY["name"]
+AUTHOR = AGENCY["short_name"]
+# The address the site is published at. Canonical URLs, feeds and share cards use it even in
+# a local preview; replace it with the agency's real domain.
+PUBLIC_URL = "https://thads-haugiang.example.org"
+SITEURL = ""
+
+# Categories staff may use (a misspelt one is a content error, not a new page).
+BANTIN_CATEGORIES = ["Tin hoạt động", "Thông báo", "Chỉ đạo – điều hành", "Văn bản"]
+# The category that announcements (home page block) come from.
+BANTIN_ANNOUNCEMENT_CATEGORY = "Thông báo"
+BANTIN_DOCUMENT_CATEGORY = "Văn bản"
+
+# --- Content --------------------------------------------------------------------------------
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "documents"]
+DATA_PATH = "data"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+DEFAULT_PAGINATION = 10
+# reStructuredText and raw HTML content are not used; docutils also warns at start-up.
+READERS = {"rst": None, "html": None, "htm": None}
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+        "markdown.extensions.smarty": {"smart_angled_quotes": False},
+    },
+    "output_format": "html5",
+}
+SLUGIFY_SOURCE = "title"
+SLUGIFY_USE_UNICODE = False
+WITH_FUTURE_DATES = True
+
+# --- Theme and plugins ------------------------------------------------------------------------
+THEME = os.path.join(HERE, "theme")
+PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
+# Always an explicit list: with None every installed namespace plugin would be enabled.
+PLUGINS = [
+    "bantin_core",
+    "bantin_frontmatter",
+    "bantin_format",
+    "bantin_data",
+    "pelican.plugins.sitemap",
+]
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# --- URLs: clean ASCII, one folder per page -------------------------------------------------
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+DRAFT_URL = "ban-nhap/{slug}/"
+DRAFT_SAVE_AS = DRAFT_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+CATEGORY_URL = "chuyen-muc/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+CATEGORIES_SAVE_AS = "chuyen-muc/index.html"
+TAG_URL = "the/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+TAGS_SAVE_AS = "the/index.html"
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = "luu-tru/index.html"
+YEAR_ARCHIVE_URL = "{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
+MONTH_ARCHIVE_URL = "{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
+DAY_ARCHIVE_URL = "{date:%Y}/{date:%m}/{date:%d}/"
+DAY_ARCHIVE_SAVE_AS = DAY_ARCHIVE_URL + "index.html"
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
+)
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives"]
+TEMPLATE_PAGES = {"robots.txt": "robots.txt"}
+
+# --- Feeds: Atom, whole site and per category, always with absolute links --------------------
+FEED_DOMAIN = PUBLIC_URL
+FEED_ALL_ATOM = "feeds/tat-ca.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+FEED_ALL_RSS = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+FEED_MAX_ITEMS = 20
+
+SITEMAP = {
+    "format": "xml",
+    "priorities": {"articles": 0.6, "indexes": 0.8, "pages": 0.5},
+    "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
+    "exclude": ["tim-kiem/", "the/", "trang/"],
+}
+
+# --- Build behaviour --------------------------------------------------------------------------
+# Content cache: keyed on the sha256 of each file, so a git checkout does not invalidate it.
+CACHE_PATH = os.path.join(HERE, "cache", "pelican")
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "sha256"
+DELETE_OUTPUT_DIRECTORY = True
+OUTPUT_RETENTION = [".git"]
+# Every content problem is listed at the end; the build fails on any (preview: -e ... false).
+BANTIN_FAIL_ON_PROBLEMS = True
+BANTIN_PROBLEMS_FILE = os.path.join(HERE, "cache", "problems.json")

@@ -1,0 +1,106 @@
+"""Content problems: what staff wrote wrong, said in Vietnamese, collected for the whole build.
+
+Every plugin that checks content reports a :class:`Problem`; nothing is logged and forgotten.
+At the end of the build the whole list is printed at once and, unless the build is a live
+preview, the build fails (see ``bantin_core.register``).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one content file.
+
+    ``source`` is the path as staff see it (relative to the project, e.g.
+    ``content/articles/2021/hoi-nghi.md``); ``field`` is the dotted field path
+    (``ket_qua.viec.ty_le``) or ``""`` for the file as a whole. ``message`` says what is
+    wrong, ``found``/``expected`` show the value and what was wanted, ``hint`` how to fix it.
+    """
+
+    source: str
+    line: int | None = None
+    field: str = ""
+    message: str = ""
+    found: str | None = None
+    expected: str | None = None
+    hint: str | None = None
+
+    def format(self) -> str:
+        """The problem as one Vietnamese paragraph, file and line first (editors link those)."""
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        parts = [f"{where}:"]
+        if self.field:
+            parts.append(f"trường «{self.field}»:")
+        parts.append(self.message.rstrip(".") + ".")
+        if self.found is not None:
+            parts.append(f"Đang ghi: {self.found}.")
+        if self.expected is not None:
+            parts.append(f"Cần: {self.expected}.")
+        if self.hint:
+            parts.append(f"Cách sửa: {self.hint.rstrip('.')}.")
+        return " ".join(parts)
+
+    def as_dict(self) -> dict:
+        """Plain data for JSON reports (preview error page, ``make check``)."""
+        return {
+            "source": self.source,
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+            "found": self.found,
+            "expected": self.expected,
+            "hint": self.hint,
+            "text": self.format(),
+        }
+
+
+class ProblemLog:
+    """The problems of one build. Thread-safe because image work runs in a pool."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._problems: list[Problem] = []
+
+    def report(self, problem: Problem) -> None:
+        with self._lock:
+            if problem not in self._problems:
+                self._problems.append(problem)
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.report(problem)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._problems.clear()
+
+    def sorted(self) -> list[Problem]:
+        """Problems by file, then line, so one file's problems stand together."""
+        with self._lock:
+            return sorted(self._problems, key=lambda p: (p.source, p.line or 0, p.field))
+
+    def __len__(self) -> int:
+        return len(self._problems)
+
+
+#: The build's problem log. Reset when a build starts (``initialized`` signal).
+problem_log = ProblemLog()
+
+
+def short_repr(value, limit: int = 80) -> str:
+    """A value as staff wrote it, cut short for messages."""
+    if isinstance(value, str):
+        text = f'"{value}"'
+    elif value is True:
+        text = "true"
+    elif value is False:
+        text = "false"
+    elif value is None:
+        text = "(để trống)"
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

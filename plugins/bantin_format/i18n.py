@@ -1,0 +1,45 @@
+"""Theme translations: gettext for Pelican's Jinja environments.
+
+Pelican core never installs gettext, so without this ``{% trans %}`` fails with "'gettext' is
+undefined". Catalogs are compiled ``.mo`` files in ``<dir>/<locale>/LC_MESSAGES/messages.mo``.
+"""
+
+from __future__ import annotations
+
+import gettext
+import logging
+
+from babel.support import Translations
+from jinja2 import Environment
+
+logger = logging.getLogger(__name__)
+
+# Catalog directories already reported as missing: every generator asks for the catalog, and
+# one warning per build is enough.
+_reported_missing: set[tuple[str, str]] = set()
+
+
+def load_translations(directory: str, locale: str) -> gettext.NullTranslations:
+    """The compiled catalog for ``locale`` under ``directory``, or ``NullTranslations``.
+
+    Without a catalog the templates still render, in the language they are written in.
+    """
+    translations = Translations.load(directory, [locale])
+    if not isinstance(translations, Translations) and (directory, locale) not in _reported_missing:
+        _reported_missing.add((directory, locale))
+        logger.warning(
+            "[bantin_format] no compiled catalog for locale %s in %s (run `pybabel compile`); "
+            "templates keep their source strings",
+            locale,
+            directory,
+        )
+    return translations
+
+
+def install_translations(env: Environment, translations: gettext.NullTranslations) -> None:
+    """Make ``_()``, ``gettext`` and ``{% trans %}`` in ``env`` use ``translations``."""
+    env.add_extension("jinja2.ext.i18n")
+    # babel.cfg extracts with trimmed=true; the runtime has to trim the same way, or a
+    # multi-line {% trans %} block looks up a msgid that is not in the catalog.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations, newstyle=True)

@@ -1,0 +1,252 @@
+"""Strict YAML front-matter: no silent conversions, line numbers for every key.
+
+PyPI's ``pelican-yaml-metadata`` is ~150 lines around ``yaml.safe_load``: it returns ``{}`` on any
+YAML error (Pelican then drops the article and exits 0) and cannot say on which line a field
+stands. We need both, so the loader is our own; it is a thin layer on PyYAML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader without YAML 1.1's silent conversions.
+
+    Removed: yes/no/on/off booleans, sexagesimal numbers (``12:30`` → 750), octal (``010`` → 8),
+    hex, binary and underscored numbers, ``.inf``/``.nan``. Those stay strings and the field
+    checks then say what was expected. Kept: plain ints, decimals, true/false, null, dates.
+    """
+
+
+_LOOSE_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _LOOSE_TAGS]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
+)
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """A YAML syntax problem, already explained in Vietnamese."""
+
+    line: int | None
+    message: str
+    hint: str
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """Parsed front-matter: the data, and the file line of every field path."""
+
+    data: dict
+    lines: dict  # tuple path -> 1-based line in the file
+    body: str
+    body_line: int  # file line where the Markdown body starts
+
+
+# PyPY's English problem texts → what staff should read. Order matters: first match wins.
+_YAML_EXPLANATIONS = (
+    (
+        "mapping values are not allowed",
+        "Giá trị có dấu hai chấm «:» mà không đặt trong ngoặc kép",
+        'đặt cả giá trị trong ngoặc kép, ví dụ: title: "Thông báo: lịch nghỉ Tết"',
+    ),
+    (
+        "found character '\\t'",
+        "Dòng có ký tự Tab",
+        "thụt lề bằng dấu cách (2 dấu cách), không dùng phím Tab",
+    ),
+    (
+        "while parsing a flow mapping",
+        "Giá trị bắt đầu bằng dấu ngoặc nhọn «{» bị hiểu là một khối dữ liệu",
+        'đặt giá trị trong ngoặc kép, ví dụ: image: "{static}/images/anh.jpg"',
+    ),
+    (
+        "while parsing a flow sequence",
+        "Giá trị bắt đầu bằng dấu ngoặc vuông «[» bị hiểu là một danh sách",
+        "đặt giá trị trong ngoặc kép, hoặc viết danh sách dạng [a, b] cho đủ dấu đóng «]»",
+    ),
+    (
+        "found undefined alias",
+        "Giá trị bắt đầu bằng dấu «*» bị hiểu là tham chiếu",
+        "đặt giá trị trong ngoặc kép",
+    ),
+    (
+        "found character '@'",
+        "Giá trị bắt đầu bằng ký tự «@» hoặc «`»",
+        "đặt giá trị trong ngoặc kép",
+    ),
+    (
+        "found character '`'",
+        "Giá trị bắt đầu bằng ký tự «@» hoặc «`»",
+        "đặt giá trị trong ngoặc kép",
+    ),
+    (
+        "found unknown escape character",
+        "Trong ngoặc kép có dấu «\\» không hợp lệ",
+        "dùng ngoặc đơn '…' thay cho ngoặc kép, hoặc viết «\\\\»",
+    ),
+    (
+        "while scanning a quoted scalar",
+        "Thiếu dấu ngoặc đóng",
+        "kiểm tra giá trị mở ngoặc kép/ngoặc đơn đã có dấu đóng ở cuối",
+    ),
+    (
+        "expected <block end>, but found",
+        "Thụt lề không đều hoặc có chữ sau giá trị đã đóng ngoặc",
+        "các trường cùng cấp phải thẳng hàng; giá trị trong ngoặc kép không được có chữ phía sau",
+    ),
+    (
+        "could not find expected ':'",
+        "Thiếu dấu hai chấm sau tên trường, hoặc một giá trị bị xuống dòng",
+        "mỗi dòng viết «tên_trường: giá trị»; giá trị dài thì viết trên một dòng",
+    ),
+    (
+        "did not find expected key",
+        "Thụt lề không đều",
+        "các trường cùng cấp phải bắt đầu ở cùng một cột",
+    ),
+)
+
+
+_SPECIAL_START = re.compile(r"^\s*(?:- )?[^\s:#][^:]*:\s+([{\[*&!%@`|>])")
+
+
+def _explain(exc: yaml.YAMLError, yaml_text: str, first_line: int) -> YamlProblem:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + first_line if mark is not None else None
+    if mark is not None:
+        # The most common cause by far: a value starting with a character YAML reserves.
+        source_lines = yaml_text.split("\n")
+        for index in (mark.line, mark.line - 1):
+            if 0 <= index < len(source_lines):
+                special = _SPECIAL_START.match(source_lines[index])
+                if special:
+                    return YamlProblem(
+                        index + first_line,
+                        f"Giá trị bắt đầu bằng ký tự đặc biệt «{special.group(1)}»",
+                        'đặt cả giá trị trong ngoặc kép, ví dụ: image: "{static}/images/anh.jpg"',
+                    )
+    text = f"{getattr(exc, 'context', '') or ''} {getattr(exc, 'problem', '') or exc}"
+    for needle, message, hint in _YAML_EXPLANATIONS:
+        if needle in text:
+            return YamlProblem(line, message, hint)
+    return YamlProblem(
+        line,
+        "Phần thông tin đầu bài (giữa hai dòng ---) viết sai cú pháp",
+        "so sánh với bài mẫu trong hướng dẫn; giá trị có ký tự đặc biệt thì đặt trong ngoặc kép",
+    )
+
+
+def _walk(node: Node, path: tuple, first_line: int, lines: dict, problems: list) -> None:
+    """Record the line of every key and report duplicate keys (YAML keeps only the last)."""
+    if isinstance(node, MappingNode):
+        seen: dict = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            child = (*path, key)
+            line = key_node.start_mark.line + first_line
+            if key in seen:
+                problems.append(
+                    YamlProblem(
+                        line,
+                        f"Trường «{key}» được viết hai lần (lần đầu ở dòng {seen[key]}); "
+                        "chỉ một giá trị được giữ",
+                        "xóa một trong hai dòng, hoặc gộp nội dung lại",
+                        field=".".join(str(p) for p in child),
+                    )
+                )
+            else:
+                seen[key] = line
+                lines[child] = line
+            _walk(value_node, child, first_line, lines, problems)
+    elif isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            lines[child] = item.start_mark.line + first_line
+            _walk(item, child, first_line, lines, problems)
+
+
+_FENCE = re.compile(r"^---[ \t]*$")
+
+
+def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
+    """Split ``---\\nYAML\\n---\\nbody``; returns (yaml, yaml first line, body, body line).
+
+    ``None`` when the file does not start with a ``---`` line. A closing ``...`` line is
+    accepted as YAML allows it.
+    """
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        return None
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index]) or lines[index].rstrip() == "...":
+            yaml_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return yaml_text, 2, body, index + 2
+    return None
+
+
+def parse_front_matter(text: str) -> tuple[FrontMatter | None, list[YamlProblem]]:
+    """Parse a whole Markdown file's front-matter strictly.
+
+    Returns the front-matter (``None`` when it cannot be read at all) and every problem found.
+    """
+    split = split_front_matter(text)
+    if split is None:
+        first = text.split("\n", 1)[0]
+        if _FENCE.match(first):
+            return None, [
+                YamlProblem(
+                    1,
+                    "Phần thông tin đầu bài mở bằng dòng --- nhưng không có dòng --- đóng lại",
+                    "thêm một dòng chỉ có --- ngay sau trường cuối cùng, trước nội dung bài",
+                )
+            ]
+        return None, [
+            YamlProblem(
+                1,
+                "Tệp không có phần thông tin đầu bài (tiêu đề, ngày, chuyên mục…)",
+                "thêm ở đầu tệp một dòng ---, các trường (title: …, date: …), rồi một dòng ---",
+            )
+        ]
+    yaml_text, first_line, body, body_line = split
+    try:
+        node = yaml.compose(yaml_text, Loader=StrictLoader)
+        data = yaml.load(yaml_text, Loader=StrictLoader)
+    except yaml.YAMLError as exc:
+        return None, [_explain(exc, yaml_text, first_line)]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [
+            YamlProblem(
+                first_line,
+                "Phần thông tin đầu bài phải là các dòng «tên_trường: giá trị»",
+                "xem bài mẫu trong hướng dẫn viết bài",
+            )
+        ]
+    lines: dict = {}
+    problems: list[YamlProblem] = []
+    if node is not None:
+        _walk(node, (), first_line, lines, problems)
+    return FrontMatter(data, lines, body, body_line), problems
