@@ -96,7 +96,7 @@ def serve_directory(directory: Path):
 def browser():
     """One headless chromium for the session; tests open their own contexts and pages."""
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is missing: `make test` installs it (apt-get install chromium)")
+        pytest.fail("Debian chromium is missing: `make test` installs it (apt-get)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
