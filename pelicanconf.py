@@ -5,7 +5,9 @@ merger of provinces, edit this block and the data files; no template holds agenc
 ``publishconf.py`` imports this file and overrides what production needs.
 """
 
+import hashlib
 import os
+from pathlib import Path
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -73,6 +75,7 @@ PLUGINS = [
     "bantin_frontmatter",
     "bantin_format",
     "bantin_data",
+    "bantin_seo",
     "pelican.plugins.sitemap",
 ]
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
@@ -84,6 +87,11 @@ DRAFT_URL = "ban-nhap/{slug}/"
 DRAFT_SAVE_AS = DRAFT_URL + "index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = PAGE_URL + "index.html"
+# The English page is not a translation of a Vietnamese one: same URL scheme for every language.
+PAGE_LANG_URL = PAGE_URL
+PAGE_LANG_SAVE_AS = PAGE_SAVE_AS
+ARTICLE_LANG_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_LANG_SAVE_AS = ARTICLE_LANG_URL + "index.html"
 CATEGORY_URL = "chuyen-muc/{slug}/"
 CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
 CATEGORIES_SAVE_AS = "chuyen-muc/index.html"
@@ -125,8 +133,24 @@ SITEMAP = {
 }
 
 # --- Build behaviour --------------------------------------------------------------------------
+
+
+def _code_fingerprint() -> str:
+    """Hash of the settings and plugin code: a warm cache never outlives what wrote it.
+
+    Pelican's content cache ignores changed settings (issue #1416) and our readers store
+    checked values in it, so each version of the code gets its own cache folder.
+    """
+    import pelican
+
+    digest = hashlib.sha256(pelican.__version__.encode())
+    for path in [*sorted(Path(HERE, "plugins").rglob("*.py")), Path(__file__)]:
+        digest.update(str(path.relative_to(HERE)).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 # Content cache: keyed on the sha256 of each file, so a git checkout does not invalidate it.
-CACHE_PATH = os.path.join(HERE, "cache", "pelican")
+CACHE_PATH = os.path.join(HERE, "cache", "pelican-" + _code_fingerprint())
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "sha256"

@@ -1,0 +1,45 @@
+"""Machine-readable output that is right in every build, preview included.
+
+- Atom feed entries link to the public address (``PUBLIC_URL``) even when the preview builds
+  with an empty ``SITEURL``: a feed is read by other machines, never from ``localhost``.
+- ``sitemap.xml`` (pelican-sitemap) stamps pages without a date with the time of the build;
+  we give it the newest content date instead, so two builds of the same content are identical.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from pelican import signals
+
+
+def absolute_feed_links(context, feed):
+    """Make every entry link of a feed absolute."""
+    domain = context.get("FEED_DOMAIN") or context.get("PUBLIC_URL") or ""
+    if not domain:
+        return
+    base = domain.rstrip("/") + "/"
+    for item in feed.items:
+        item["link"] = urljoin(base, item["link"].lstrip("/"))
+    feed.feed["link"] = urljoin(base, feed.feed["link"].lstrip("/"))
+
+
+def stable_sitemap_dates(generators):
+    """Date undated sitemap entries with the newest content date, not with "now"."""
+    try:
+        from pelican.plugins.sitemap import sitemap
+    except ImportError:  # sitemap not installed: nothing to steady
+        return
+    dates = []
+    for generator in generators:
+        for item in [*getattr(generator, "articles", ()), *getattr(generator, "pages", ())]:
+            stamp = getattr(item, "modified", None) or getattr(item, "date", None)
+            if stamp is not None:
+                dates.append(stamp)
+    if dates:
+        sitemap.generator.now = max(dates)
+
+
+def register():
+    signals.feed_generated.connect(absolute_feed_links)
+    signals.all_generators_finalized.connect(stable_sitemap_dates)
