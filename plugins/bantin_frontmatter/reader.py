@@ -16,6 +16,7 @@ from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
 
 from bantin_core.problems import Problem, short_repr
+from bantin_publish.sanitize import DEFAULT_VIDEO_HOSTS, clean_html
 
 from .fields import FIELDS, BlockErrors, FieldContext, FieldError, closest_field, suggest_slug
 from .loader import parse_front_matter
@@ -140,7 +141,11 @@ class BantinMarkdownReader(MarkdownReader):
             return "", self._stub(problems, source_path, metadata)
 
         self._md.reset()
-        body = self._md.convert(front.body)
+        # Raw HTML pasted into Markdown passes through it untouched: clean it here, once.
+        body = clean_html(
+            self._md.convert(front.body),
+            self.settings.get("BANTIN_VIDEO_HOSTS", DEFAULT_VIDEO_HOSTS),
+        )
         return body, self._pelican_metadata(metadata, front.body_line)
 
     def _kind(self, source_path: str) -> str:
