@@ -1,0 +1,66 @@
+"""Words a citizen may type without Vietnamese letters, for the search index.
+
+Pagefind folds tone and vowel marks itself (``thi hanh an`` finds ``thi hành án``), but ``đ`` is
+a letter of its own, not ``d`` with a mark: ``don`` never reaches ``đơn``. Each page therefore
+carries, as Pagefind metadata (never visible text), its words containing ``đ`` folded to ASCII,
+plus the configured abbreviations (THADS ↔ thi hành án dân sự). See
+../shared/reference/search.md for the measurements behind this.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form: marks removed, đ → d (``Đơn thư`` → ``don thu``)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).lower()
+
+
+def folded_d_words(text: str) -> str:
+    """The distinct words of ``text`` that contain đ/Đ, folded, in order of appearance."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text):
+        if "đ" in word or "Đ" in word:
+            seen.setdefault(fold(word), None)
+    return " ".join(seen)
+
+
+def abbreviation_keywords(text: str, abbreviations: Mapping[str, str]) -> str:
+    """Both forms of every configured abbreviation the text uses in either form.
+
+    ``{"THADS": "thi hành án dân sự"}``: a page saying "thi hành án dân sự" is found by
+    ``THADS``, and a page saying only "THADS" by ``thi hanh an dan su``.
+    """
+    folded_text = f" {' '.join(_WORD.findall(fold(text)))} "
+    words: dict[str, None] = {}
+    for abbreviation, expansion in abbreviations.items():
+        short = fold(abbreviation)
+        long = " ".join(_WORD.findall(fold(expansion)))
+        if f" {short} " in folded_text or f" {long} " in folded_text:
+            words.setdefault(short, None)
+            for word in long.split():
+                words.setdefault(word, None)
+    return " ".join(words)
+
+
+def visible_text(html: str) -> str:
+    """Rough text of an HTML fragment (tags dropped), enough to find words in it."""
+    return unicodedata.normalize("NFC", re.sub(r"<[^>]+>", " ", html))
+
+
+def search_meta(title: str, texts: Iterable[str], abbreviations: Mapping[str, str]) -> dict:
+    """Pagefind metadata for one page: title and body đ-words, abbreviation keywords."""
+    body = " ".join(texts)
+    return {
+        "tkd": folded_d_words(title),
+        "bkd": folded_d_words(body),
+        "kw": abbreviation_keywords(f"{title} {body}", abbreviations),
+    }

@@ -1,0 +1,78 @@
+// Search page: reads ?q= (and filters) from the URL, asks Pagefind, lists the results.
+// Loaded only on /tim-kiem/; the page works as a plain form without it.
+const form = document.querySelector("[data-bt-search]");
+const statusBox = document.querySelector("[data-bt-search-status]");
+const list = document.querySelector("[data-bt-search-results]");
+const MAX_RESULTS = 20;
+
+function message(name, values) {
+  let text = statusBox.dataset[name] || "";
+  for (const [key, value] of Object.entries(values)) text = text.replace(`%(${key})s`, value);
+  return text;
+}
+
+function resultItem(result) {
+  const item = document.createElement("li");
+  item.className = "bt-search__result";
+  const heading = document.createElement("h2");
+  heading.className = "bt-search__title";
+  const link = document.createElement("a");
+  link.href = result.url;
+  link.textContent = result.meta.title || result.url;
+  heading.append(link);
+  item.append(heading);
+  if (result.meta.date) {
+    const date = document.createElement("p");
+    date.className = "bt-search__date";
+    date.textContent = result.meta.date;
+    item.append(date);
+  }
+  const excerpt = document.createElement("p");
+  excerpt.className = "bt-search__excerpt";
+  // Pagefind's excerpt is our own page text with <mark> around matches; keep only <mark>.
+  for (const part of result.excerpt.split(/(<mark>.*?<\/mark>)/)) {
+    const marked = part.match(/^<mark>(.*)<\/mark>$/);
+    if (marked) {
+      const mark = document.createElement("mark");
+      mark.textContent = marked[1];
+      excerpt.append(mark);
+    } else {
+      excerpt.append(document.createTextNode(part.replace(/<[^>]*>/g, "")));
+    }
+  }
+  item.append(excerpt);
+  return item;
+}
+
+async function run() {
+  const params = new URLSearchParams(window.location.search);
+  const query = (params.get("q") || "").normalize("NFC").trim();
+  const category = params.get("chuyen-muc") || "";
+  const year = params.get("nam") || "";
+  form.elements.q.value = query;
+  form.elements["chuyen-muc"].value = category;
+  form.elements.nam.value = year;
+  if (!query) return;
+  statusBox.textContent = message("msgLoading", {});
+  try {
+    const pagefind = await import(`${form.dataset.btBundle}pagefind.js`);
+    // d typed for đ: folded words live in metadata (see plugins/bantin_search/folding.py).
+    await pagefind.options({
+      ranking: { diacriticSimilarity: 0, metaWeights: { tkd: 5, bkd: 1, kw: 3, title: 5 } },
+    });
+    const filters = {};
+    if (category) filters.category = category;
+    if (year) filters.year = year;
+    const search = await pagefind.search(query, { filters });
+    const results = await Promise.all(search.results.slice(0, MAX_RESULTS).map((r) => r.data()));
+    list.replaceChildren(...results.map(resultItem));
+    statusBox.textContent = results.length
+      ? message("msgCount", { n: search.results.length, q: query })
+      : message("msgNone", { q: query });
+  } catch (error) {
+    statusBox.textContent = message("msgError", {});
+    console.warn("search failed", error);
+  }
+}
+
+run();
