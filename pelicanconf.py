@@ -48,6 +48,9 @@ PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "documents"]
+# Photos under images/ are published only as resized, metadata-free derivatives (bantin_images;
+# settings BANTIN_IMAGES_*, see plugins/bantin_images/settings.py); logo.svg is copied as is.
+BANTIN_IMAGES_CACHE_PATH = os.path.join(HERE, "cache", "images")
 DATA_PATH = "data"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_LANG = "vi"
@@ -75,6 +78,7 @@ PLUGINS = [
     "bantin_frontmatter",
     "bantin_format",
     "bantin_data",
+    "bantin_images",
     "bantin_seo",
     "pelican.plugins.sitemap",
 ]

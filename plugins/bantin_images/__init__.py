@@ -1,0 +1,113 @@
+"""Photos: responsive, private derivatives of whatever staff upload, and share cards.
+
+- ``static_generator_finalized``: originals under ``BANTIN_IMAGES_PATHS`` are not copied to the
+  output (they carry GPS and camera data and weigh megabytes); logos and other non-photo files
+  still are.
+- ``all_generators_finalized``: every photo used by content becomes cached derivatives, bodies
+  get ``<picture>`` markup from ``components/figure.html``, articles get ``image_picture`` and
+  ``og_image`` (with ``og_image_width``, ``og_image_height``, ``og_image_alt``).
+
+Settings and their defaults: ``settings.DEFAULTS``. Staff guide: ``docs/huong-dan-anh.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
+
+from bantin_core.problems import Problem, problem_log
+
+from .build import ImageBuild, is_raster
+from .settings import SettingsError, read_config
+
+logger = logging.getLogger("bantin.images")
+
+FIGURE_TEMPLATE = "components/figure.html"
+
+
+def keep_originals_private(generator) -> None:
+    """Take photos under BANTIN_IMAGES_PATHS out of the static files Pelican copies."""
+    try:
+        config = read_config(generator.settings, generator.output_path)
+    except SettingsError:
+        return  # reported by process_images
+    if generator.settings.get("BANTIN_IMAGES_PUBLISH_ORIGINALS"):
+        return
+
+    def private(static) -> bool:
+        path = static.relative_source_path.replace(os.sep, "/")
+        return (
+            is_raster(path)
+            and path not in config.publish_as_is
+            and any(path.startswith(folder + "/") for folder in config.private_paths)
+        )
+
+    hidden = [static for static in generator.staticfiles if private(static)]
+    # In place: the generator's context holds the same list.
+    generator.staticfiles[:] = [s for s in generator.staticfiles if not private(s)]
+    for static in hidden:
+        generator.context["static_content"].pop(
+            static.relative_source_path.replace(os.sep, "/"), None
+        )
+
+
+def _contents(generators):
+    articles, pages, env = [], [], None
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            env = generator.env
+            articles += [
+                *generator.articles,
+                *generator.translations,
+                *generator.hidden_articles,
+                *generator.hidden_translations,
+                *generator.drafts,
+                *generator.drafts_translations,
+            ]
+        elif isinstance(generator, PagesGenerator):
+            pages += [
+                *generator.pages,
+                *generator.translations,
+                *generator.hidden_pages,
+                *generator.hidden_translations,
+                *generator.draft_pages,
+                *generator.draft_translations,
+            ]
+    return articles, pages, env
+
+
+def process_images(generators) -> None:
+    """Derivatives, pictures in pages, share cards, files into the output."""
+    articles, pages, env = _contents(generators)
+    if env is None:
+        return
+    settings = generators[0].settings
+    try:
+        config = read_config(settings, generators[0].output_path)
+    except SettingsError as exc:
+        problem_log.report(Problem("pelicanconf.py", None, "", str(exc)))
+        return
+    macros = env.get_template(FIGURE_TEMPLATE).module
+    stats = ImageBuild(config, articles, pages, macros).run()
+    logger.info(
+        "[ảnh] %s ảnh: %s mã hóa mới, %s lấy từ bộ nhớ đệm; %s thẻ chia sẻ (%s vẽ mới)",
+        stats.photos,
+        stats.encoded,
+        stats.from_cache,
+        stats.cards,
+        stats.cards_drawn,
+    )
+    # Read by tests and `make` users who wonder why a build took long.
+    os.makedirs(config.cache_path, exist_ok=True)
+    with open(os.path.join(config.cache_path, "last-build.json"), "w", encoding="utf-8") as f:
+        json.dump(asdict(stats), f, indent=1)
+
+
+def register():
+    signals.static_generator_finalized.connect(keep_originals_private)
+    signals.all_generators_finalized.connect(process_images)
