@@ -1,0 +1,122 @@
+"""`make check`, content side: one fixture site per problem kind, message and exit code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from conftest import ROOT, SITES
+
+from bantin_publish.__main__ import main
+from bantin_publish.sources import check_future_dates, planned_output
+
+CASES = {
+    "duplicate-path": [
+        ("articles/2021/bai-mot.md:6", "Trùng địa chỉ", "2021/03/trung-ten/index.html"),
+        (
+            "articles/2021/bai-hai.md:6",
+            "Trùng địa chỉ",
+            "check-duplicate-path/articles/2021/bai-mot.md",
+        ),
+    ],
+    "accents": [
+        ("articles/2021/bai-mot.md:5", "chỉ khác dấu", "«Thư»"),
+        ("articles/2021/bai-hai.md:5", "chỉ khác dấu", "«Thu»"),
+    ],
+    "broken-link": [
+        ("articles/2021/bai-mot.md:8", "Liên kết tới bài hoặc trang không có", "khong-co.md"),
+        ("articles/2021/bai-mot.md:10", "Liên kết tương đối tới tệp sẽ hỏng", "{static}"),
+    ],
+    "missing-image": [
+        ("articles/2021/bai-mot.md:8", "Không tìm thấy ảnh", "images/khong-co.jpg"),
+        ("articles/2021/bai-mot.md:10", "Không tìm thấy tệp đính kèm", "qd-khong-co.pdf"),
+    ],
+    "outside-content": [
+        ("articles/2021/bai-mot.md:8", "nằm ngoài thư mục content/", "README.md"),
+    ],
+    "future-date": [
+        ("articles/2021/bai-mot.md:3", "Ngày đăng ở tương lai", "status: draft"),
+    ],
+    "missing-alt": [
+        ("articles/2021/bai-mot.md:8", "chưa có mô tả (alt)", "![Quang cảnh hội nghị]"),
+    ],
+    "not-nfc": [
+        ("articles/2021/bai-mot.md:8", "không phải Unicode dựng sẵn NFC", "Unikey"),
+    ],
+    "not-utf8": [
+        ("articles/2021/bai-mot.md:8", "không được lưu bằng mã UTF-8", "UTF-8"),
+    ],
+}
+
+
+def run_check(capsys, site: str, *extra: str):
+    code = main(["check", "--sources-only", "--content", str(SITES / site), *extra])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_each_problem_kind_is_reported_with_file_and_message(capsys, kind):
+    code, text = run_check(capsys, f"check-{kind}")
+    assert code == 1
+    lines = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(lines) == len(CASES[kind]), text
+    for where, message, detail in CASES[kind]:
+        line = next((x for x in lines if f"check-{kind}/{where}:" in x), None)
+        assert line is not None, f"{where} missing in:\n{text}"
+        assert message in line and detail in line, line
+    assert "KHÔNG đạt" in text
+
+
+def test_clean_site_passes(capsys):
+    code, text = run_check(capsys, "check-clean")
+    assert code == 0, text
+    assert "không có lỗi" in text
+
+
+def test_problems_are_written_as_json(capsys, tmp_path):
+    report = tmp_path / "problems.json"
+    settings = tmp_path / "conf.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"BANTIN_PROBLEMS_FILE = {str(report)!r}\n",
+        encoding="utf-8",
+    )
+    code, _text = run_check(capsys, "check-accents", "--settings", str(settings))
+    assert code == 1
+    problems = json.loads(report.read_text(encoding="utf-8"))
+    assert {p["field"] for p in problems} == {"tags"}
+    assert all(p["text"].startswith("tests/sites/check-accents/") for p in problems)
+
+
+def test_draft_in_the_future_is_fine():
+    from bantin_publish.sources import ContentFile
+
+    def item(status):
+        data = {"date": "2099-01-01 08:00", "slug": "a"} | ({"status": status} if status else {})
+        return ContentFile(ROOT / "a.md", "a.md", "article", data, {}, "", 1)
+
+    now = dt.datetime(2026, 1, 1)
+    assert check_future_dates([item("draft")], {}, now) == []
+    assert len(check_future_dates([item(None)], {}, now)) == 1
+
+
+def test_planned_output_follows_url_settings():
+    from bantin_publish.sources import ContentFile
+
+    settings = {
+        "DEFAULT_LANG": "vi",
+        "ARTICLE_SAVE_AS": "{date:%Y}/{date:%m}/{slug}/index.html",
+        "ARTICLE_LANG_SAVE_AS": "{lang}/{slug}.html",
+        "DRAFT_SAVE_AS": "ban-nhap/{slug}/index.html",
+    }
+    base = {"date": "2021-03-19 08:30", "slug": "hoi-nghi"}
+
+    def planned(**data):
+        return planned_output(ContentFile(ROOT, "", "article", base | data, {}, "", 1), settings)
+
+    assert planned() == "2021/03/hoi-nghi/index.html"
+    assert planned(lang="en") == "en/hoi-nghi.html"
+    assert planned(status="draft") == "ban-nhap/hoi-nghi/index.html"
+    assert planned(save_as="dac-biet.html") == "dac-biet.html"
