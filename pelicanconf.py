@@ -78,6 +78,7 @@ PLUGINS = [
     "bantin_frontmatter",
     "bantin_format",
     "bantin_data",
+    "bantin_ketqua",
     "bantin_images",
     "bantin_seo",
     "pelican.plugins.sitemap",

@@ -31,7 +31,17 @@ def display_path(path: str) -> str:
 
 
 def _field_name(path: tuple) -> str:
-    return ".".join(str(p) for p in path)
+    """``("ket_qua", "don_vi", 1, "ten")`` → ``ket_qua.don_vi[2].ten``.
+
+    Paths index lists from 0 (so the line lookup matches YAML); staff count from 1.
+    """
+    name = ""
+    for part in path:
+        if isinstance(part, int):
+            name += f"[{part + 1}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name
 
 
 class BantinMarkdownReader(MarkdownReader):

@@ -1,0 +1,158 @@
+"""The ``ket_qua`` field in the strict reader: a report in the metadata, problems at their line."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import bantin_ketqua
+from bantin_frontmatter.fields import FIELDS
+from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader
+from bantin_ketqua.model import ResultsReport
+from tests.conftest import get_settings
+
+HEADER = """---
+title: "Sơ kết 05 tháng đầu năm 2021"
+date: 2021-03-19 08:30
+category: Tin hoạt động
+slug: so-ket
+"""
+
+GOOD_BLOCK = """ket_qua:
+  ky: {tu: 2020-10-01, den: 2021-02-28}
+  viec:
+    giai_quyet_xong: 2073
+    ty_le: 37.10
+    so_cung_ky: 53
+  tien: {giai_quyet_xong: 75683482000, ty_le: 13.69}
+"""
+
+
+@pytest.fixture(autouse=True)
+def ket_qua_field():
+    """The field as the plugin registers it; the table is left as it was found."""
+    before = dict(FIELDS)
+    bantin_ketqua.add_field()
+    yield
+    FIELDS.clear()
+    FIELDS.update(before)
+
+
+def read(tmp_path, block: str, body: str = "Đoạn mở đầu.\n"):
+    (tmp_path / "articles").mkdir(exist_ok=True)
+    path = tmp_path / "articles" / "bai.md"
+    path.write_text(f"{HEADER}{block}---\n{body}", encoding="utf-8")
+    reader = BantinMarkdownReader(get_settings(PATH=str(tmp_path)))
+    return reader.read(str(path))
+
+
+def test_good_block_becomes_a_report(tmp_path):
+    _, meta = read(tmp_path, GOOD_BLOCK)
+    assert PROBLEMS_KEY not in meta
+    report = meta["ket_qua"]
+    assert isinstance(report, ResultsReport)
+    assert report.viec.giai_quyet_xong == 2073
+    assert str(report.viec.rate) == "37.1"
+    # Pelican's content cache pickles the metadata.
+    assert pickle.loads(pickle.dumps(report)) == report
+
+
+# (block, field path staff see, line in the file: the header has 5 lines before the block)
+BAD_BLOCKS = [
+    pytest.param(
+        """ket_qua:
+  ky: {tu: 2020-10-01, den: 2021-02-28}
+  viec:
+    co_dieu_kien: 5588
+    giai_quyet_xong: 2073
+    ty_le: 38.10
+""",
+        "ket_qua.viec.ty_le",
+        11,
+        ["Đang ghi: 38.1", "Cần: 37.10", "Tỷ lệ ghi"],
+        id="rate-disagrees",
+    ),
+    pytest.param(
+        """ket_qua:
+  ky: {tu: 2020-10-01, den: 2021-02-28}
+  viec:
+    giai_quyet_xon: 2073
+""",
+        "ket_qua.viec.giai_quyet_xon",
+        9,
+        ["giai_quyet_xong"],
+        id="typo-suggests-key",
+    ),
+    pytest.param(
+        """ket_qua:
+  ky: {tu: 2020-10-01, den: 2021-02-28}
+  viec: {giai_quyet_xong: 10}
+  don_vi:
+    - ten: "Chi cục A"
+      viec: {giai_quyet_xong: 5}
+    - ten: "Chi cục B"
+      viec:
+        giai_quyet_xong: "2.073"
+""",
+        # Staff count units from 1: the second unit is [2]; the line is still found.
+        "ket_qua.don_vi[2].viec.giai_quyet_xong",
+        14,
+        ["2073", "dấu chấm"],
+        id="second-unit-1-based",
+    ),
+    pytest.param(
+        """ket_qua:
+  ky: {tu: 2020-10-01, den: 2021-02-28}
+  don_vi:
+    - ten: "Chi cục A"
+      viec: {giai_quyet_xong: 5}
+""",
+        "ket_qua.viec",
+        6,
+        ["Thiếu trường bắt buộc", "viec"],
+        id="missing-required-at-block-line",
+    ),
+    pytest.param(
+        "ket_qua: 2073\n",
+        "ket_qua",
+        6,
+        ["nhóm trường"],
+        id="not-a-block",
+    ),
+]
+
+
+@pytest.mark.parametrize(("block", "field", "line", "words"), BAD_BLOCKS)
+def test_problems_name_field_path_and_line(tmp_path, block, field, line, words):
+    _, meta = read(tmp_path, block)
+    assert meta["status"] == "skip"
+    problems = {p.field: p for p in meta[PROBLEMS_KEY]}
+    assert field in problems, list(problems)
+    problem = problems[field]
+    assert problem.line == line, problem.format()
+    assert problem.source.endswith("articles/bai.md")
+    text = problem.format()
+    assert f"trường «{field}»" in text
+    for word in words:
+        assert word in text
+
+
+def test_list_indexes_are_counted_from_one_for_every_field(tmp_path):
+    """The reader's field names count list items from 1 (tags too), lines stay right."""
+    (tmp_path / "articles").mkdir()
+    path = tmp_path / "articles" / "bai.md"
+    path.write_text(f"{HEADER}tags:\n  - Hội nghị\n  - \n---\nThân bài.\n", encoding="utf-8")
+    _, meta = BantinMarkdownReader(get_settings(PATH=str(tmp_path))).read(str(path))
+    (problem,) = meta[PROBLEMS_KEY]
+    assert problem.field == "tags[2]"
+    assert problem.line == 8
+
+
+def test_converter_never_changes_the_raw_block(tmp_path):
+    import yaml
+
+    raw = yaml.safe_load(GOOD_BLOCK)["ket_qua"]
+    snapshot = repr(raw)
+    bantin_ketqua.convert_results(raw, None)
+    assert repr(raw) == snapshot
