@@ -81,6 +81,7 @@ PLUGINS = [
     "bantin_ketqua",
     "bantin_images",
     "bantin_seo",
+    "bantin_theme",
     "pelican.plugins.sitemap",
 ]
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
