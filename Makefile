@@ -19,7 +19,7 @@ STAMP := $(VENV)/.bantin-installed
 DEV_STAMP := $(VENV)/.bantin-dev-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev html regenerate serve devserver publish clean test lint \
+.PHONY: help install install-dev html regenerate serve devserver publish clean test lint node-deps \
         format messages lock system-deps
 
 help:
@@ -96,7 +96,16 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(DEV_STAMP) $(CATALOG).mo system-deps lint
+# Browser test tools (axe-core, Nu HTML Checker, Lighthouse), pinned in package-lock.json.
+# --ignore-scripts: vnu-jar's install script would download a Java we already have.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+node-deps: $(NODE_STAMP)
+
+test: $(DEV_STAMP) $(CATALOG).mo system-deps $(NODE_STAMP) lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Re-pin every dependency (needs network to PyPI).
