@@ -170,7 +170,7 @@ BAD_CASES = [
         id="duplicate-key",
     ),
     pytest.param(
-        GOOD.replace("office: Văn phòng Cục", "office:\tVăn phòng"), "", 7, ["Tab"], id="tab"
+        GOOD.replace("office: Văn phòng Cục", "van_ban:\n\tloai: x"), "", 8, ["Tab"], id="tab"
     ),
     pytest.param(
         GOOD.replace("---\nSáng", "Sáng", 1),
