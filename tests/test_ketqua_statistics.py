@@ -12,6 +12,7 @@ import pytest
 
 from bantin_ketqua.model import YearTargets, apply_targets, parse_results
 from bantin_ketqua.opendata import COLUMNS, result_rows, to_csv, to_json
+from bantin_ketqua.placement import MARKER
 from bantin_ketqua.statistics import (
     PLOT_BOTTOM,
     PLOT_TOP,
@@ -19,6 +20,7 @@ from bantin_ketqua.statistics import (
     trend_chart,
 )
 from bantin_ketqua.tables import group_columns, present_columns
+from tests.conftest import ROOT
 
 TARGETS = {2021: YearTargets(Decimal("81.00"), Decimal("38.50"))}
 
@@ -250,3 +252,10 @@ def test_json_has_typed_values_and_the_column_descriptions():
 def test_open_data_is_deterministic():
     assert to_csv(rows()) == to_csv(rows())
     assert to_json(rows(), "x") == to_json(rows(), "x")
+
+
+def test_staff_guide_documents_every_column_and_the_marker():
+    guide = (ROOT / "docs" / "huong-dan-ket-qua.md").read_text(encoding="utf-8")
+    for name, description in COLUMNS.items():
+        assert f"| `{name}` | {description} |" in guide
+    assert MARKER in guide

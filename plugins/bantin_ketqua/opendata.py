@@ -22,15 +22,21 @@ _FIGURE_COLUMNS = {
     "giai_quyet_xong": "giải quyết xong",
     "thi_hanh_xong": "thi hành xong",
     "dinh_chi": "đình chỉ thi hành",
-    "giam": "giảm thi hành án (chỉ có về tiền)",
-    "ty_le": "tỷ lệ giải quyết xong, % (tính từ giải quyết xong / có điều kiện nếu có đủ, "
-    "nếu không thì như bài viết công bố)",
-    "so_cung_ky": "tăng (+) hoặc giảm (−) so với cùng kỳ năm trước",
-    "chi_tieu": "chỉ tiêu tỷ lệ, % (của bài viết, nếu không thì của năm thống kê)",
-    "dat": "đạt chỉ tiêu: true / false; trống khi thiếu tỷ lệ hoặc chỉ tiêu",
+    "giam": "giảm thi hành án",
+    "so_cung_ky": "tăng (số dương) hoặc giảm (số âm) so với cùng kỳ năm trước",
+    "ty_le": "tỷ lệ giải quyết xong, %",
+    "chi_tieu": "chỉ tiêu tỷ lệ giải quyết xong, %",
+    "dat": "đạt chỉ tiêu: true hoặc false; trống khi thiếu tỷ lệ hoặc chỉ tiêu",
 }
-# Counts are cases in viec_* columns and đồng in tien_* columns.
-_KINDS = {"viec": "về việc (số việc)", "tien": "về tiền (đồng)"}
+_RATE_COLUMNS = ("ty_le", "chi_tieu", "dat")
+_KINDS = {"viec": ("về việc", "số việc"), "tien": ("về tiền", "đồng")}
+
+
+def _describe(kind: str, name: str) -> str:
+    label, unit = _KINDS[kind]
+    what = f"{_FIGURE_COLUMNS[name]} — {label}"
+    return what if name in _RATE_COLUMNS else f"{what} ({unit})"
+
 
 #: Column name → what it holds, in order. The CSV header and every JSON record use these names.
 COLUMNS: dict[str, str] = {
@@ -43,10 +49,11 @@ COLUMNS: dict[str, str] = {
     "tieu_de_bang": "tiêu đề bảng kết quả (trống nếu bài viết không ghi)",
     "bai_viet_tieu_de": "tiêu đề bài viết công bố số liệu",
     "bai_viet_url": "địa chỉ bài viết",
+    # Giảm thi hành án exists for money only.
     **{
-        f"{kind}_{name}": f"{what} — {kind_label}"
-        for kind, kind_label in _KINDS.items()
-        for name, what in _FIGURE_COLUMNS.items()
+        f"{kind}_{name}": _describe(kind, name)
+        for kind in _KINDS
+        for name in _FIGURE_COLUMNS
         if name != "giam" or kind == "tien"
     },
 }
