@@ -20,7 +20,7 @@ DEV_STAMP := $(VENV)/.bantin-dev-installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev html regenerate serve devserver publish clean test lint node-deps \
-        format messages lock system-deps
+        format messages lock system-deps check deploy rollback
 
 help:
 	@echo "Bantin — các lệnh thường dùng:"
@@ -28,7 +28,10 @@ help:
 	@echo "  make devserver   xem trước tại http://$(HOST):$(PORT), tự dựng lại khi lưu"
 	@echo "  make serve       phục vụ output/ tại http://$(HOST):$(PORT)"
 	@echo "  make regenerate  tự dựng lại khi lưu (không mở máy chủ)"
-	@echo "  make publish     dựng bản phát hành với publishconf.py"
+	@echo "  make check       kiểm tra toàn bộ trang (nội dung, liên kết, ảnh), báo lỗi bằng tiếng Việt"
+	@echo "  make publish     dựng bản phát hành (publishconf.py), kiểm tra, nén sẵn"
+	@echo "  make deploy      phát hành rồi tải lên máy chủ (DEPLOY_TARGET=…), chuyển bản an toàn"
+	@echo "  make rollback    quay lại bản đã đăng trước đó"
 	@echo "  make test        chạy toàn bộ kiểm thử"
 	@echo "  make clean       xóa output/ và bộ nhớ đệm"
 	@echo "Biến: INPUTDIR=… OUTPUTDIR=… PELICANOPTS=…"
@@ -72,8 +75,28 @@ serve: $(STAMP)
 devserver: $(STAMP) $(CATALOG).mo
 	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(PREVIEW) $(PELICANOPTS)
 
+# --- Checking, publishing, deploying (docs/xuat-ban.md) -------------------------------------
+# check: content checks, a build, a link check of the output; every problem listed together.
+# publish: the same with publishconf.py, then fingerprinted CSS/JS and .gz/.br files.
+PUBLISH := $(BIN)/python -m bantin_publish
+DEPLOY_TARGET ?=
+DEPLOY_KEEP ?= 5
+
+check: $(STAMP) $(CATALOG).mo
+	$(PUBLISH) check --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" --settings "$(CONFFILE)" \
+	  --pelican-opts="$(PELICANOPTS)"
+
 publish: $(STAMP) $(CATALOG).mo
-	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
+	$(PUBLISH) publish --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" --settings "$(PUBLISHCONF)" \
+	  --pelican-opts="$(PELICANOPTS)"
+
+# Target: DEPLOY_TARGET=/srv/bantin or deploy@host:/srv/bantin, else BANTIN_DEPLOY_TARGET.
+deploy: publish
+	$(BIN)/python deploy/deploy.py deploy "$(OUTPUTDIR)" --target "$(DEPLOY_TARGET)" \
+	  --settings "$(PUBLISHCONF)" --keep $(DEPLOY_KEEP)
+
+rollback:
+	$(BIN)/python deploy/deploy.py rollback --target "$(DEPLOY_TARGET)" --settings "$(PUBLISHCONF)"
 
 clean:
 	rm -rf "$(OUTPUTDIR)" cache

@@ -15,3 +15,6 @@ LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False
 DELETE_OUTPUT_DIRECTORY = True
 BANTIN_FAIL_ON_PROBLEMS = True
+# Where `make deploy` uploads: a folder on this machine, or deploy@server:/srv/bantin over SSH
+# (rsync). `make deploy DEPLOY_TARGET=…` overrides it. See docs/xuat-ban.md.
+BANTIN_DEPLOY_TARGET = ""

@@ -82,7 +82,12 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     started = time.monotonic()
-    settings = read_settings(str(args.settings), override={"PATH": str(args.content.resolve())})
+    options = shlex.split(args.pelican_opts)
+    overrides = {
+        k: json.loads(v) for k, v in (e.split("=", 1) for e in _split_extra_settings(options)[1])
+    }
+    overrides["PATH"] = str(args.content.resolve())
+    settings = read_settings(str(args.settings), override=overrides)
 
     problems = check_sources(args.content, settings)
     built = False
@@ -93,9 +98,7 @@ def main(argv=None) -> int:
             "Chưa dựng trang: có bài trùng địa chỉ (Pelican sẽ dừng giữa chừng).", file=sys.stderr
         )
     else:
-        built, build_problems = run_pelican(
-            args.content, args.output, args.settings, shlex.split(args.pelican_opts)
-        )
+        built, build_problems = run_pelican(args.content, args.output, args.settings, options)
         problems += build_problems
     if built and args.command == "publish" and not problems:
         fingerprint_assets(args.output, settings.get("SITEURL", ""))
