@@ -78,10 +78,11 @@ PLUGINS = [
     "bantin_frontmatter",
     "bantin_format",
     "bantin_data",
-    "bantin_ketqua",
     "bantin_images",
+    "bantin_ketqua",
     "bantin_seo",
     "bantin_theme",
+    "bantin_search",
     "pelican.plugins.sitemap",
 ]
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
@@ -117,8 +118,23 @@ PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
 )
-DIRECT_TEMPLATES = ["index", "categories", "tags", "archives"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "search"]
+SEARCH_SAVE_AS = "tim-kiem/index.html"
 TEMPLATE_PAGES = {"robots.txt": "robots.txt"}
+
+# --- Search (Pagefind) -------------------------------------------------------------------------
+BANTIN_SEARCH = True
+# Abbreviations staff write, searchable in both forms (THADS finds "thi hành án dân sự").
+BANTIN_SEARCH_ABBREVIATIONS = {
+    "THADS": "thi hành án dân sự",
+    "THAHC": "thi hành án hành chính",
+    "CHV": "chấp hành viên",
+    "TTHC": "thủ tục hành chính",
+    "HĐND": "hội đồng nhân dân",
+    "UBND": "ủy ban nhân dân",
+    "VKSND": "viện kiểm sát nhân dân",
+    "TAND": "tòa án nhân dân",
+}
 
 # --- Feeds: Atom, whole site and per category, always with absolute links --------------------
 FEED_DOMAIN = PUBLIC_URL
