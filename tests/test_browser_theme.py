@@ -1,0 +1,213 @@
+"""Every page kind of the built sample site in Debian's chromium: axe-core, the Nu HTML Checker,
+console and network hygiene, no horizontal overflow on phones, keyboard use of the scripts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import ROOT, serve_directory
+from tests.theme_site import KINDS, page_path, sample_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+@pytest.fixture(scope="session")
+def site():
+    return sample_site()
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    with serve_directory(site) as url:
+        yield url
+
+
+class PageWatch:
+    """A browser page that records console errors, failed and off-site requests."""
+
+    def __init__(self, browser, width):
+        self.context = browser.new_context(viewport={"width": width, "height": 800})
+        self.errors, self.failed, self.outside = [], [], []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on(
+            "response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}")
+        )
+
+    def _route(self, route):
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def watch(browser):
+    watches = []
+
+    def open_page(width=1280):
+        watches.append(PageWatch(browser, width))
+        return watches[-1]
+
+    yield open_page
+    for item in watches:
+        item.close()
+
+
+def run_axe(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "o => axe.run(document, o)", {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_page_kind_passes_axe_and_loads_cleanly(kind, base_url, watch):
+    view = watch(1280)
+    view.page.goto(base_url + page_path(kind), wait_until="load")
+    assert run_axe(view.page) == []
+    assert view.errors == [], "console errors"
+    assert view.failed == [], "failed requests"
+    assert view.outside == [], "requests leaving 127.0.0.1"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_page_kind_fits_a_360_px_phone(kind, base_url, watch):
+    view = watch(360)
+    view.page.goto(base_url + page_path(kind), wait_until="load")
+    # Wider elements, except inside a scrolling wrapper (wide result tables).
+    too_wide = view.page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+            .filter(e => !e.closest('[tabindex][role=region], .bt-visually-hidden, .bt-skip-link'))
+            .map(e => e.tagName + '.' + e.className)"""
+    )
+    assert too_wide == []
+    assert view.page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert view.errors == [] and view.failed == [] and view.outside == []
+
+
+def test_nu_html_checker_finds_no_errors(site):
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("Java is missing: .ci/run installs it for the Nu HTML Checker")
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--skip-non-html", "--errors-only", "--format", "json", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    found = [f"{m.get('url', '').split('/output/')[-1]}: {m['message']}" for m in messages]
+    assert found == []
+
+
+def focus_by_tab(page, selector, limit=40):
+    """Press Tab until ``selector`` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} never got the keyboard focus")
+
+
+def test_text_size_control_works_from_the_keyboard_and_is_remembered(base_url, watch):
+    view = watch(360)
+    page = view.page
+    page.goto(base_url + page_path("article"))
+    size = "getComputedStyle(document.documentElement).fontSize"
+    assert page.evaluate(size) == "16px"
+    focus_by_tab(page, "[data-bt-textsize] [data-step='1']")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    assert page.evaluate(size) == "20px"
+    assert page.locator("[data-bt-textsize] output").inner_text() == "125%"
+    page.reload()
+    assert page.evaluate(size) == "20px", "the size is remembered"
+    focus_by_tab(page, "[data-bt-textsize] [data-step='0']")
+    page.keyboard.press("Space")
+    assert page.evaluate(size) == "16px"
+    focus_by_tab(page, "[data-bt-textsize] [data-step='-1']")
+    page.keyboard.press("Enter")
+    assert page.evaluate(size) == "14px"
+    assert view.page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert view.errors == [] and view.failed == [] and view.outside == []
+
+
+def type_date(page, iso):
+    """Type a date into the focused date field in the order the browser's locale shows it."""
+    year, month, day = iso.split("-")
+    order = page.evaluate(
+        """() => new Intl.DateTimeFormat(navigator.language).formatToParts(new Date(2021, 2, 19))
+                 .filter(p => ['day', 'month', 'year'].includes(p.type)).map(p => p.type)"""
+    )
+    parts = {"year": year, "month": month, "day": day}
+    page.keyboard.type("".join(parts[name] for name in order))
+
+
+def test_day_picker_goes_to_a_day_with_news_from_the_keyboard(base_url, watch, site):
+    days = json.loads((site / "luu-tru/ngay-co-tin.json").read_text())
+    view = watch(360)
+    page = view.page
+    page.goto(base_url + "/")
+    focus_by_tab(page, "#bt-daypicker-date")
+    type_date(page, days[-1])
+    assert page.input_value("#bt-daypicker-date") == days[-1]
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == base_url + "/" + days[-1].replace("-", "/") + "/"
+    assert page.locator("h1").inner_text().startswith("Các tin đã đưa ngày")
+    assert view.errors == [] and view.failed == [] and view.outside == []
+
+
+def test_day_picker_says_when_a_day_has_no_news(base_url, watch, site):
+    days = json.loads((site / "luu-tru/ngay-co-tin.json").read_text())
+    empty = days[-1][:8] + ("01" if days[-1][8:] != "01" else "02")
+    view = watch(1280)
+    page = view.page
+    page.goto(base_url + "/luu-tru/")
+    focus_by_tab(page, "#bt-daypicker-date")
+    type_date(page, empty)
+    page.keyboard.press("Enter")
+    message = page.locator(".bt-daypicker__message")
+    message.get_by_role("link").wait_for()
+    day = "/".join(reversed(empty.split("-")))
+    assert message.inner_text().startswith(f"Không có tin nào được đưa ngày {day}.")
+    assert page.url == base_url + "/luu-tru/"
+    assert view.errors == [] and view.failed == [] and view.outside == []
+
+
+def test_without_javascript_pages_read_and_the_picker_leads_to_the_archive(browser, base_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(base_url + page_path("article"))
+        assert page.locator("[data-bt-textsize]").is_hidden()
+        assert page.locator("#bt-share-url").input_value().startswith("https://")
+        page.goto(base_url + "/")
+        page.fill("#bt-daypicker-date", "2021-08-06")
+        page.locator(".bt-daypicker__form button").click()
+        page.wait_for_url("**/luu-tru/**")
+        assert page.locator("h1").inner_text() == "Lưu trữ tin"
+    finally:
+        context.close()
