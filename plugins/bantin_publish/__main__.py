@@ -28,35 +28,43 @@ from .links import check_output
 from .sources import check_sources
 
 
-def _split_extra_settings(options: list[str]) -> tuple[list[str], list[str]]:
-    """Separate ``-e KEY=VALUE ...`` pairs from the other pelican options."""
-    rest, extra, collecting = [], [], False
+def split_pelican_options(options: list[str]) -> tuple[list[str], dict]:
+    """Separate ``-e KEY=VALUE ...`` from the other pelican options.
+
+    Values are JSON as for pelican; a bare word (``SITEURL=https://…``, shell quotes lost)
+    is taken as a string.
+    """
+    rest, extra, collecting = [], {}, False
     for option in options:
         if option in ("-e", "--extra-settings"):
             collecting = True
         elif collecting and "=" in option and not option.startswith("-"):
-            extra.append(option)
+            key, value = option.split("=", 1)
+            try:
+                extra[key] = json.loads(value)
+            except json.JSONDecodeError:
+                extra[key] = value
         else:
             collecting = False
             rest.append(option)
     return rest, extra
 
 
-def run_pelican(content: Path, output: Path, settings_file: Path, options: list[str]):
+def run_pelican(content: Path, output: Path, settings_file: Path, options: list[str], extra: dict):
     """Build with the project's settings; content problems come back as a list, not a failure."""
     with tempfile.TemporaryDirectory() as temporary:
         report = Path(temporary) / "problems.json"
-        overrides = [
-            "BANTIN_FAIL_ON_PROBLEMS=false",
-            f"BANTIN_PROBLEMS_FILE={json.dumps(str(report))}",
-        ]
+        overrides = {
+            **extra,
+            "BANTIN_FAIL_ON_PROBLEMS": False,
+            "BANTIN_PROBLEMS_FILE": str(report),
+        }
         # Builds must not depend on Python's per-process hash seed (set and dict order of
         # strings): two publishes of the same content are byte-identical.
         env = {**os.environ, "PYTHONHASHSEED": "0", "COLUMNS": "200"}
-        # Pelican keeps only the last -e: merge the caller's settings into ours.
-        options, extra = _split_extra_settings(options)
         command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
-        command += ["-s", str(settings_file), *options, "-e", *extra, *overrides]
+        command += ["-s", str(settings_file), *options, "-e"]
+        command += [f"{key}={json.dumps(value)}" for key, value in overrides.items()]
         result = subprocess.run(command, capture_output=True, text=True, env=env)
         if result.returncode != 0 or not report.exists():
             sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
@@ -82,12 +90,10 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     started = time.monotonic()
-    options = shlex.split(args.pelican_opts)
-    overrides = {
-        k: json.loads(v) for k, v in (e.split("=", 1) for e in _split_extra_settings(options)[1])
-    }
-    overrides["PATH"] = str(args.content.resolve())
-    settings = read_settings(str(args.settings), override=overrides)
+    options, extra = split_pelican_options(shlex.split(args.pelican_opts))
+    settings = read_settings(
+        str(args.settings), override={**extra, "PATH": str(args.content.resolve())}
+    )
 
     problems = check_sources(args.content, settings)
     built = False
@@ -98,7 +104,9 @@ def main(argv=None) -> int:
             "Chưa dựng trang: có bài trùng địa chỉ (Pelican sẽ dừng giữa chừng).", file=sys.stderr
         )
     else:
-        built, build_problems = run_pelican(args.content, args.output, args.settings, options)
+        built, build_problems = run_pelican(
+            args.content, args.output, args.settings, options, extra
+        )
         problems += build_problems
     if built and args.command == "publish" and not problems:
         fingerprint_assets(args.output, settings.get("SITEURL", ""))
