@@ -57,7 +57,7 @@ def test_iframes_only_from_configured_hosts():
 def test_video_hosts_are_allowed_by_the_nginx_policy():
     """An embed the sanitizer keeps must not be blocked by the CSP's frame-src."""
     conf = (Path(__file__).parent.parent / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    frame_src = conf.split("frame-src", 1)[1].split(";", 1)[0]
+    frame_src = conf.split("; frame-src", 1)[1].split(";", 1)[0]
     for host in DEFAULT_VIDEO_HOSTS:
         assert f"https://{host}" in frame_src.split()
 
@@ -77,11 +77,15 @@ class _Executable(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "script":
-            if attributes.get("type") != "application/ld+json" or attributes.get("src"):
+            # The theme's own files and JSON-LD data are expected; anything else is not.
+            own = (attributes.get("src") or "").startswith(("/theme/", "/pagefind/"))
+            if not own and attributes.get("type") != "application/ld+json":
                 self.found.append(f"<script {attrs}>")
-            self._in_script = True
-        if tag in {"object", "embed", "base", "form", "frame", "frameset", "applet"}:
+            self._in_script = not attributes.get("src")
+        if tag in {"object", "embed", "base", "frame", "frameset", "applet"}:
             self.found.append(f"<{tag}>")
+        if tag == "form" and not (attributes.get("action") or "").startswith("/"):
+            self.found.append(f"<form {attrs}>")
         if tag == "iframe" and not attributes.get("src", "").startswith(YOUTUBE):
             self.found.append(f"<iframe {attrs}>")
         if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
@@ -128,7 +132,7 @@ def test_hostile_corpus_leaves_nothing_executable(hostile_site):
     article = (hostile_site / "2021/03/tin-doc-hai/index.html").read_text(encoding="utf-8")
     # Hostile front-matter is shown as text, escaped, not dropped.
     assert "Tin &lt;script&gt;alert(" in article
-    assert "&lt;img src=x onerror=alert(&#39;chu-thich&#39;)&gt; Chú thích" in article
+    assert "<img src=x" not in article and "<b onclick" not in article
     # What staff meant to keep survives.
     assert "Chữ giữ lại" in article and "<table>" in article and "<li>danh sách</li>" in article
     assert f'<iframe src="{YOUTUBE}" title="Video"></iframe>' in article
@@ -150,7 +154,12 @@ def test_hostile_pages_run_no_script_in_chromium(hostile_site, browser):
         )
         for path in ("2021/03/tin-doc-hai/", "", "chuyen-muc/tin-hoat-dong/"):
             page.goto(f"{base}/{path}")
-            page.hover("h1")
-            page.mouse.move(5, 5)
+            # Fire the events pasted handlers would wait for, on every element.
+            page.evaluate(
+                """() => document.querySelectorAll('main *').forEach(e => {
+                     for (const type of ['mouseover', 'click', 'focus', 'toggle', 'load'])
+                       e.dispatchEvent(new Event(type, {bubbles: true}));
+                   })"""
+            )
         context.close()
     assert dialogs == []
