@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pickle
+from decimal import Decimal
 
 import pytest
 
 import bantin_ketqua
+from bantin_core.problems import problem_log
 from bantin_frontmatter.fields import FIELDS
 from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader
 from bantin_ketqua.model import ResultsReport
@@ -156,3 +158,79 @@ def test_converter_never_changes_the_raw_block(tmp_path):
     snapshot = repr(raw)
     bantin_ketqua.convert_results(raw, None)
     assert repr(raw) == snapshot
+
+
+def fake_generator(articles=(), pages=(), targets=None):
+    from types import SimpleNamespace
+
+    from bantin_data.schema import YearTarget
+
+    chi_tieu = {
+        year: YearTarget(year, Decimal(viec), Decimal(tien))
+        for year, (viec, tien) in (targets or {}).items()
+    }
+    return SimpleNamespace(
+        context={"DATA": {"chi_tieu": chi_tieu}},
+        articles=list(articles),
+        translations=[],
+        hidden_articles=[],
+        hidden_translations=[],
+        drafts=[],
+        drafts_translations=[],
+        pages=list(pages),
+        hidden_pages=[],
+        draft_pages=[],
+    )
+
+
+def fake_content(tmp_path, report, html="<p>Đoạn mở đầu.</p>"):
+    from types import SimpleNamespace
+
+    source = tmp_path / "bai.md"
+    source.write_text("---\n---\n" + html, encoding="utf-8")
+    metadata = {"ket_qua": report} if report is not None else {}
+    return SimpleNamespace(source_path=str(source), _content=html, metadata=metadata, **metadata)
+
+
+def test_results_get_the_year_targets_without_touching_the_metadata(tmp_path):
+    _, meta = read(tmp_path, GOOD_BLOCK)
+    article = fake_content(tmp_path, meta["ket_qua"])
+    bantin_ketqua.attach_results(fake_generator([article], targets={2021: ("81.00", "38.50")}))
+    assert article.results.viec.target == Decimal("81.00")
+    assert article.results.viec.meets_target is False
+    assert article.results.tien.target == Decimal("38.50")
+    # The cached metadata keeps the report as read, without targets.
+    assert article.metadata["ket_qua"] is meta["ket_qua"]
+    assert article.metadata["ket_qua"].viec.target is None
+
+
+def test_year_without_targets_leaves_the_report_without_them(tmp_path):
+    _, meta = read(tmp_path, GOOD_BLOCK)
+    article = fake_content(tmp_path, meta["ket_qua"])
+    bantin_ketqua.attach_results(fake_generator([article], targets={2030: ("90", "50")}))
+    assert article.results.viec.target is None
+
+
+def test_two_markers_are_reported_at_the_second(tmp_path):
+    html = "<p>[KET_QUA]</p>\n<p>Chữ.</p>\n<p>[KET_QUA]</p>"
+    _, meta = read(tmp_path, GOOD_BLOCK)
+    article = fake_content(tmp_path, meta["ket_qua"], html="")
+    article._content = html
+    (tmp_path / "bai.md").write_text("---\n---\n[KET_QUA]\n\nChữ.\n\n[KET_QUA]\n", "utf-8")
+    problem_log.clear()
+    bantin_ketqua.attach_results(fake_generator([article]))
+    (problem,) = problem_log.sorted()
+    problem_log.clear()
+    assert problem.line == 7
+    assert "2 dòng [KET_QUA]" in problem.message
+
+
+def test_block_in_a_page_is_an_error_not_silently_ignored(tmp_path):
+    _, meta = read(tmp_path, GOOD_BLOCK)
+    page = fake_content(tmp_path, meta["ket_qua"])
+    problem_log.clear()
+    bantin_ketqua.reject_pages(fake_generator(pages=[page]))
+    (problem,) = problem_log.sorted()
+    problem_log.clear()
+    assert problem.field == "ket_qua"
+    assert "chỉ dùng trong bài viết" in problem.message

@@ -79,6 +79,7 @@ def _year_targets(generator) -> dict[int, YearTargets]:
 
 
 def _marker_problems(article, has_results: bool):
+    # The raw HTML: ``article.content`` would resolve {filename} links before pages are read.
     count = count_markers(article._content)
     if count == 0 or (has_results and count == 1):
         return
@@ -176,10 +177,12 @@ def write_statistics(generator, writer):
     )
     site_url = settings.get("PUBLIC_URL") or settings.get("SITEURL", "")
     rows = result_rows(statistics.entries, site_url)
-    _write_bytes(generator.output_path, csv_save_as, to_csv(rows))
-    _write_bytes(
-        generator.output_path, json_save_as, to_json(rows, f"{site_url}/{_url(page_save_as)}")
-    )
+    # An empty setting turns a file off, as with Pelican's own *_SAVE_AS settings.
+    if csv_save_as:
+        _write_bytes(generator.output_path, csv_save_as, to_csv(rows))
+    if json_save_as:
+        source = f"{site_url}/{_url(page_save_as)}"
+        _write_bytes(generator.output_path, json_save_as, to_json(rows, source))
 
 
 def register():
