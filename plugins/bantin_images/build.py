@@ -332,6 +332,8 @@ class ImageBuild:
             )
             if derived:
                 content.og_image, content.og_image_width, content.og_image_height = derived.og()
+                # Lists show a small decorative copy (alt=""): the smallest WebP is enough.
+                content.thumbnail = dict(derived.files())[derived.meta["variants"][0]["webp"]]
                 content.og_image_alt = content.metadata.get("image_alt")
             body = content._content
             if "<img" in body:

@@ -149,6 +149,8 @@ def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
     if icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if ImageCms.getProfileDescription(source).strip().startswith("sRGB"):
+                return image if image.mode == mode else image.convert(mode)
             srgb = ImageCms.createProfile("sRGB")
             if image.mode not in ("RGB", "RGBA", "CMYK", "L"):
                 image = image.convert(mode)

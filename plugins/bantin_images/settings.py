@@ -17,6 +17,8 @@ DEFAULTS = {
     "BANTIN_IMAGES_MAX_MEGAPIXELS": 60,
     # True: also publish each photo at full size (metadata still stripped), linked from it.
     "BANTIN_IMAGES_FULL_SIZE": False,
+    # True: also copy the originals as they are (GPS and all). Read by keep_originals_private.
+    "BANTIN_IMAGES_PUBLISH_ORIGINALS": False,
     # Folders under content/ whose photos are published only as derivatives.
     "BANTIN_IMAGES_PATHS": ["images"],
     # Files there that are published as they are anyway (the agency logo always is).
