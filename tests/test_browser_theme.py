@@ -211,3 +211,45 @@ def test_without_javascript_pages_read_and_the_picker_leads_to_the_archive(brows
         assert page.locator("h1").inner_text() == "Lưu trữ tin"
     finally:
         context.close()
+
+
+def test_print_shows_one_clean_article_with_its_address(base_url, watch):
+    view = watch(800)
+    page = view.page
+    page.goto(base_url + page_path("article-photo"))
+    page.emulate_media(media="print")
+    for hidden in ("header.bt-header", "nav.bt-menu", "footer.bt-footer", ".bt-share", "aside"):
+        assert page.locator(hidden).first.is_hidden(), hidden
+    assert page.locator("h1").is_visible()
+    assert page.locator(".bt-print-only").is_visible()
+    assert "https://" in page.locator(".bt-print-only").inner_text()
+
+
+def test_keyboard_focus_is_visible(base_url, watch):
+    page = watch(1280).page
+    page.goto(base_url + page_path("article"))
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "bt-skip-link"
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        style = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, s.outlineWidth, s.boxShadow]; })()"
+        )
+        assert style[0] != "none" and style[1] != "0px", style
+
+
+def test_vietnamese_text_is_drawn_by_one_font_of_the_stack(base_url, watch):
+    """No glyph of the title falls back to another font (diacritics such as ặ, ữ, ỗ)."""
+    page = watch(1280).page
+    page.goto(base_url + page_path("article"))
+    session = page.context.new_cdp_session(page)
+    session.send("DOM.enable")
+    session.send("CSS.enable")
+    root = session.send("DOM.getDocument")["root"]["nodeId"]
+    for selector in ("h1", ".bt-article__body p"):
+        node = session.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        names = {font["familyName"] for font in fonts}
+        assert len(names) == 1, (selector, fonts)
+        assert names <= {"Segoe UI", "Roboto", "Noto Sans", "DejaVu Sans", "Arial"}, fonts
