@@ -642,8 +642,16 @@ TARGETS = {
 }
 
 
+WHOLE_YEAR_2021 = {"tu": date(2020, 10, 1), "den": date(2021, 9, 30)}
+
+
+def whole_year(raw: dict) -> dict:
+    """The same figures reported for the whole statistical year 2021."""
+    return changed(raw, ("ky",), WHOLE_YEAR_2021)
+
+
 def test_totals_without_chi_tieu_take_the_statistical_years_targets():
-    report, _ = parse_results(REAL_FIGURES)  # 01/10/2020 – 28/02/2021: year 2021
+    report, _ = parse_results(whole_year(REAL_FIGURES))  # 01/10/2020 – 30/09/2021: year 2021
 
     targeted = apply_targets(report, TARGETS)
 
@@ -653,8 +661,28 @@ def test_totals_without_chi_tieu_take_the_statistical_years_targets():
     assert report.viec.target is None  # the original is untouched
 
 
+def test_a_period_shorter_than_the_year_is_not_judged_against_the_yearly_target():
+    report, _ = parse_results(REAL_FIGURES)  # 5 months of statistical year 2021
+
+    targeted = apply_targets(report, TARGETS)
+
+    assert targeted == report
+    assert targeted.viec.target is None
+    assert targeted.viec.meets_target is None  # not "Chưa đạt" for 5 months' work
+
+
+def test_a_partial_period_is_judged_against_its_own_chi_tieu():
+    raw = changed(REAL_FIGURES, ("viec", "chi_tieu"), 35)
+    report, _ = parse_results(raw)
+
+    targeted = apply_targets(report, TARGETS)
+
+    assert targeted.viec.meets_target is True  # 37,10 ≥ 35
+    assert targeted.tien.target is None
+
+
 def test_an_entrys_own_chi_tieu_wins_over_the_years_target():
-    report, _ = parse_results(FULL_EXAMPLE)  # viec.chi_tieu: 81.5
+    report, _ = parse_results(whole_year(FULL_EXAMPLE))  # viec.chi_tieu: 81.5
 
     targeted = apply_targets(report, {2021: YearTargets(viec=Decimal("90"), tien=Decimal("10"))})
 
@@ -664,7 +692,7 @@ def test_an_entrys_own_chi_tieu_wins_over_the_years_target():
 
 
 def test_units_take_the_years_targets_too():
-    report, _ = parse_results(FULL_EXAMPLE)
+    report, _ = parse_results(whole_year(FULL_EXAMPLE))
 
     targeted = apply_targets(report, {2021: YearTargets(viec=Decimal("45"), tien=Decimal("15"))})
 
@@ -675,7 +703,7 @@ def test_units_take_the_years_targets_too():
 
 
 def test_the_year_is_the_statistical_year_not_the_calendar_year():
-    raw = changed(REAL_FIGURES, ("ky",), {"tu": date(2022, 10, 1), "den": date(2022, 12, 31)})
+    raw = changed(REAL_FIGURES, ("ky",), {"tu": date(2022, 10, 1), "den": date(2023, 9, 30)})
     report, _ = parse_results(raw)
 
     targeted = apply_targets(report, TARGETS)
@@ -690,7 +718,7 @@ def test_a_year_without_targets_leaves_the_report_as_it_is():
 
 
 def test_a_year_with_only_a_case_target_leaves_money_without_one():
-    report, _ = parse_results(REAL_FIGURES)
+    report, _ = parse_results(whole_year(REAL_FIGURES))
 
     targeted = apply_targets(report, {2021: YearTargets(viec=Decimal("81.50"))})
 

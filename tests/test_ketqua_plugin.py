@@ -193,7 +193,8 @@ def fake_content(tmp_path, report, html="<p>Đoạn mở đầu.</p>"):
 
 
 def test_results_get_the_year_targets_without_touching_the_metadata(tmp_path):
-    _, meta = read(tmp_path, GOOD_BLOCK)
+    whole_year = GOOD_BLOCK.replace("den: 2021-02-28", "den: 2021-09-30")
+    _, meta = read(tmp_path, whole_year)
     article = fake_content(tmp_path, meta["ket_qua"])
     bantin_ketqua.attach_results(fake_generator([article], targets={2021: ("81.00", "38.50")}))
     assert article.results.viec.target == Decimal("81.00")

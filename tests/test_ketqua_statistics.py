@@ -39,8 +39,9 @@ def report(tu, den, viec, tien=None, don_vi=()):
 FIVE_MONTHS = report(
     date(2020, 10, 1),
     date(2021, 2, 28),
-    {"giai_quyet_xong": 2073, "ty_le": 37.10, "so_cung_ky": 53},
-    {"giai_quyet_xong": 75683482000, "ty_le": 13.69, "so_cung_ky": 6627608000},
+    # A part of the year is judged only against targets written for it (apply_targets).
+    {"giai_quyet_xong": 2073, "ty_le": 37.10, "so_cung_ky": 53, "chi_tieu": 81.00},
+    {"giai_quyet_xong": 75683482000, "ty_le": 13.69, "so_cung_ky": 6627608000, "chi_tieu": 38.50},
 )
 YEAR_2021 = report(
     date(2020, 10, 1),

@@ -79,7 +79,7 @@ def test_cases_only_without_targets_has_no_money_row_and_no_assessment(env):
 def test_a_value_missing_in_one_row_is_said_not_left_blank(env):
     mixed = report(
         {
-            "ky": {"tu": date(2020, 10, 1), "den": date(2021, 2, 28)},
+            "ky": {"tu": date(2020, 10, 1), "den": date(2021, 9, 30)},
             "viec": {"co_dieu_kien": 10, "giai_quyet_xong": 5},
             "tien": {"giai_quyet_xong": 7, "ty_le": 12.5},
         },

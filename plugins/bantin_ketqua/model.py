@@ -266,10 +266,12 @@ def apply_targets(
 
     The year is the period's statistical year; the totals and every unit take the year's
     targets (the issue: "the entry's own chi_tieu, else the year's targets"). A year without
-    targets leaves the report as it is.
+    targets leaves the report as it is, and so does a period shorter than the statistical
+    year: five months' work judged against a whole year's target would always read "Chưa
+    đạt". Staff who set a target for part of the year write it as ``chi_tieu``.
     """
     targets = targets_by_year.get(report.ky.statistical_year)
-    if targets is None:
+    if targets is None or report.ky.months < 12:
         return report
 
     def with_targets(figures: Figures | None, target: Decimal | None) -> Figures | None:
