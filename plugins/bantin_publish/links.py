@@ -1,15 +1,15 @@
 """Link checker over a built site: every internal link and asset must resolve to a file.
 
-It reads the files directly (html.parser, no HTTP): a 2,000-article site takes a few seconds,
+It reads the files directly (no HTTP): a 2,000-article site takes a few seconds,
 where ``linkchecker`` fetches every URL through a server and, as root, drops to user ``nobody``.
 """
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from collections import defaultdict
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -21,21 +21,15 @@ _LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "can
 _EXAMPLES = 3
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "link" and not _LINK_RELS & set((attributes.get("rel") or "").split()):
-            return
-        for name in ("href", "src", "poster", "data"):
-            if attributes.get(name):
-                self.urls.append(attributes[name])
-        for candidate in (attributes.get("srcset") or "").split(","):
-            if candidate.strip():
-                self.urls.append(candidate.split()[0])
+# The output comes from our own templates, so tags are well formed: a regular expression over
+# tags is exact enough here and several times faster than html.parser on thousands of pages.
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_SCRIPT_BODY = re.compile(r"(<script\b[^>]*>).*?</script>", re.S | re.I)
+_TAG = re.compile(
+    r"<(a|link|script|img|source|iframe|video|audio|track|embed|object)\b([^>]*)>", re.I
+)
+_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_URL_ATTRIBUTES = {"href", "src", "poster", "data"}
 
 
 def references(path: Path) -> list[str]:
@@ -43,9 +37,20 @@ def references(path: Path) -> list[str]:
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".css":
         return _CSS_URL.findall(text)
-    parser = _Links()
-    parser.feed(text)
-    return parser.urls
+    text = _SCRIPT_BODY.sub(r"\1", _COMMENT.sub("", text))
+    urls = []
+    for tag, attribute_text in _TAG.findall(text):
+        attributes = {
+            name.lower(): html.unescape(a or b or c)
+            for name, a, b, c in _ATTRIBUTE.findall(attribute_text)
+        }
+        if tag.lower() == "link" and not _LINK_RELS & set(attributes.get("rel", "").split()):
+            continue
+        urls.extend(v for k, v in attributes.items() if k in _URL_ATTRIBUTES and v)
+        for candidate in attributes.get("srcset", "").split(","):
+            if candidate.strip():
+                urls.append(candidate.split()[0])
+    return urls
 
 
 def resolve(url: str, page: str, site_url: str = "") -> str | None:
