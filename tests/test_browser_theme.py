@@ -26,7 +26,23 @@ def site():
 
 
 @pytest.fixture(scope="session")
-def base_url(site):
+def nu_checker(site):
+    """The Nu HTML Checker over the whole site, started early: it runs while the browser works."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("Java is missing: .ci/run installs it for the Nu HTML Checker")
+    command = [java, "-jar", str(VNU), "--skip-non-html", "--errors-only", "--format", "json"]
+    process = subprocess.Popen(
+        [*command, str(site)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    yield process
+    if process.poll() is None:  # the check itself was not selected or timed out
+        process.kill()
+        process.communicate()
+
+
+@pytest.fixture(scope="session")
+def base_url(site, nu_checker):
     with serve_directory(site) as url:
         yield url
 
@@ -107,17 +123,9 @@ def test_page_kind_fits_a_360_px_phone(kind, base_url, watch):
     assert view.errors == [] and view.failed == [] and view.outside == []
 
 
-def test_nu_html_checker_finds_no_errors(site):
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("Java is missing: .ci/run installs it for the Nu HTML Checker")
-    result = subprocess.run(
-        [java, "-jar", str(VNU), "--skip-non-html", "--errors-only", "--format", "json", str(site)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+def test_nu_html_checker_finds_no_errors(nu_checker):
+    _, report = nu_checker.communicate(timeout=300)
+    messages = json.loads(report or '{"messages": []}')["messages"]
     found = [f"{m.get('url', '').split('/output/')[-1]}: {m['message']}" for m in messages]
     assert found == []
 
@@ -135,22 +143,32 @@ def test_text_size_control_works_from_the_keyboard_and_is_remembered(base_url, w
     view = watch(360)
     page = view.page
     page.goto(base_url + page_path("article"))
-    size = "getComputedStyle(document.documentElement).fontSize"
-    assert page.evaluate(size) == "16px"
+
+    def wait_for_size(pixels):
+        page.wait_for_function(
+            "px => getComputedStyle(document.documentElement).fontSize === px",
+            arg=pixels,
+            timeout=5000,
+        )
+
+    group = page.locator("[data-bt-textsize]")
+    group.wait_for()  # shown by the script
+    wait_for_size("16px")
     focus_by_tab(page, "[data-bt-textsize] [data-step='1']")
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")
-    assert page.evaluate(size) == "20px"
-    assert page.locator("[data-bt-textsize] output").inner_text() == "125%"
+    wait_for_size("20px")
+    assert group.locator("output").inner_text() == "125%"
     page.reload()
-    assert page.evaluate(size) == "20px", "the size is remembered"
+    group.wait_for()
+    wait_for_size("20px")  # remembered
     focus_by_tab(page, "[data-bt-textsize] [data-step='0']")
     page.keyboard.press("Space")
-    assert page.evaluate(size) == "16px"
+    wait_for_size("16px")
     focus_by_tab(page, "[data-bt-textsize] [data-step='-1']")
     page.keyboard.press("Enter")
-    assert page.evaluate(size) == "14px"
-    assert view.page.evaluate("document.documentElement.scrollWidth") <= 360
+    wait_for_size("14px")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert view.errors == [] and view.failed == [] and view.outside == []
 
 
