@@ -327,9 +327,12 @@ class ImageBuild:
         for content in self.contents:
             hero = content.metadata.get("image")
             derived = self.derived.get(hero) if hero else None
-            content.image_picture = (
-                derived.picture(config.siteurl, config.sizes) if derived else None
-            )
+            if derived:
+                content.image_picture = derived.picture(config.siteurl, config.sizes)
+            elif hero and not is_raster(hero):  # an SVG is published as it is
+                content.image_picture = Picture(src=f"{config.siteurl}/{hero}")
+            else:
+                content.image_picture = None  # no photo, or a bad one (reported)
             if derived:
                 content.og_image, content.og_image_width, content.og_image_height = derived.og()
                 # Lists show a small decorative copy (alt=""): the smallest WebP is enough.
