@@ -41,10 +41,12 @@ DEFAULT_SETTINGS = {
         {"ten": "Văn bản", "duong_dan": "/van-ban/"},
         {"ten": "Liên hệ", "duong_dan": "/lien-he/"},
     ),
-    # Plain links: the share services' scripts are never loaded.
+    # Plain links: the share services' scripts are never loaded. Facebook documents its sharer
+    # address; Zalo documents only its script button, and this address is the one Vietnamese
+    # sites commonly link to — an agency can replace either here.
     "BANTIN_SHARE_LINKS": (
         {"ten": "Facebook", "duong_dan": "https://www.facebook.com/sharer/sharer.php?u={url}"},
-        {"ten": "Zalo", "duong_dan": "https://sp.zalo.me/share_inline?url={url}"},
+        {"ten": "Zalo", "duong_dan": "https://sp.zalo.me/share?url={url}"},
     ),
 }
 
