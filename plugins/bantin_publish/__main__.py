@@ -25,7 +25,7 @@ from bantin_frontmatter.reader import display_path
 
 from .assets import fingerprint_assets, precompress
 from .links import check_output
-from .sources import check_sources
+from .sources import DUPLICATE_PATH, check_sources
 
 
 def split_pelican_options(options: list[str]) -> tuple[list[str], dict]:
@@ -99,7 +99,7 @@ def main(argv=None) -> int:
     built = False
     if args.sources_only:
         pass
-    elif any(p.field == "slug" and p.message.startswith("Trùng địa chỉ") for p in problems):
+    elif any(p.message.startswith(DUPLICATE_PATH) for p in problems):
         print(
             "Chưa dựng trang: có bài trùng địa chỉ (Pelican sẽ dừng giữa chừng).", file=sys.stderr
         )

@@ -33,6 +33,7 @@ MARKDOWN_SUFFIXES = {".md", ".markdown"}
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _PLACEHOLDER = re.compile(r"^[{|](filename|static|attach)[}|](.*)$", re.S)
 _ATTACHMENT_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".zip", ".rar"}
+DUPLICATE_PATH = "Trùng địa chỉ"  # Pelican would stop half-way: `check` skips the build
 _HINT_STATIC = "viết {static}/đường-dẫn-tính-từ-content (ví dụ {static}/images/2021/anh.jpg)"
 
 
@@ -177,6 +178,10 @@ def planned_output(item: ContentFile, settings: dict) -> str | None:
 def _generated_outputs(files, content: Path, settings: dict) -> dict[str, str]:
     """Output paths Pelican writes on its own, with what writes them."""
     outputs = {}
+    # Fixed pages of plugins and of Pelican itself (ARCHIVES_SAVE_AS, BANTIN_…_SAVE_AS).
+    for key, save_as in settings.items():
+        if key.endswith("_SAVE_AS") and isinstance(save_as, str) and save_as and "{" not in save_as:
+            outputs[save_as] = f"trang cố định của trang web ({key})"
     for name in settings.get("DIRECT_TEMPLATES", ()):
         save_as = settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
         if save_as:
@@ -219,7 +224,7 @@ def check_output_paths(files, content: Path, settings: dict) -> list[Problem]:
                     item.source,
                     item.lines.get(("slug",)),
                     "slug",
-                    f"Trùng địa chỉ: bài này và {', '.join(others)} cùng ghi ra tệp «{target}», "
+                    f"{DUPLICATE_PATH}: bài này và {', '.join(others)} cùng ghi ra tệp «{target}», "
                     "một bài sẽ mất",
                     found=str(item.data.get("slug")),
                     hint="đổi slug của một trong các bài cho khác nhau",
