@@ -160,3 +160,31 @@ def test_svg_logo_is_rasterized():
 
     with Image.open(io.BytesIO(png)) as logo:
         assert logo.size == (100, 100)
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"BANTIN_IMAGES_WIDTHS": []}, "BANTIN_IMAGES_WIDTHS phải là danh sách độ rộng"),
+        ({"BANTIN_IMAGES_WIDTHS": [480, -1]}, "BANTIN_IMAGES_WIDTHS phải là số dương"),
+        ({"BANTIN_IMAGES_WEBP_QUALITY": 120}, "BANTIN_IMAGES_WEBP_QUALITY phải từ 1 đến 100"),
+        ({"BANTIN_IMAGES_MAX_MEGAPIXELS": 0}, "BANTIN_IMAGES_MAX_MEGAPIXELS phải là số dương"),
+        ({"BANTIN_SHARE_CARD_FONT": "/khong/co.ttf"}, "không tìm thấy phông chữ"),
+    ],
+)
+def test_wrong_settings_are_said_before_any_photo_is_read(override, message):
+    from bantin_images.settings import SettingsError, read_config
+
+    with pytest.raises(SettingsError, match=message):
+        read_config(get_settings(**override), "/tmp/output")
+
+
+def test_default_settings_keep_the_logo_public_and_photos_private():
+    from bantin_images.settings import read_config
+
+    config = read_config(get_settings(), "/tmp/output")
+    assert config.image.widths == (480, 800, 1200)
+    assert config.private_paths == ("images",)
+    assert "images/logo.svg" in config.publish_as_is
+    assert config.card_font.endswith("theme/fonts/NotoSans-Bold-vi.ttf")
+    assert config.site_host == "thads-haugiang.example.org"
