@@ -145,6 +145,7 @@ def test_rotated_phone_photo_is_upright_small_and_clean(tmp_path):
         (1200, 1600),
     ]
     assert meta["og"] == {"file": "og.jpg", "width": 1200, "height": 630}
+    assert meta["thumbnail"] == {"file": "thumb.webp", "width": 320, "height": 213}
     for variant in meta["variants"]:
         for kind, fmt in (("webp", "WEBP"), ("fallback", "JPEG")):
             path = folder / variant[kind]
@@ -158,10 +159,12 @@ def test_rotated_phone_photo_is_upright_small_and_clean(tmp_path):
                 assert top[0] > 150 > top[2], top
                 assert bottom[2] > 150 > bottom[0], bottom
             assert_no_metadata(path)
-    assert_no_metadata(folder / "og.jpg")
+    for extra in ("og.jpg", "thumb.webp"):
+        assert_no_metadata(folder / extra)
     assert read_meta(str(folder)) == meta
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [v[k] for v in meta["variants"] for k in ("webp", "fallback")] + ["og.jpg", "meta.json"]
+        [v[k] for v in meta["variants"] for k in ("webp", "fallback")]
+        + ["og.jpg", "thumb.webp", "meta.json"]
     )
 
 

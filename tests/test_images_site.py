@@ -189,6 +189,16 @@ def test_og_image_is_a_photo_crop_or_a_share_card(site):
             assert image.format == "JPEG"
 
 
+def test_lists_show_a_small_cropped_thumbnail(site):
+    output = site["output"]
+    thumbnails = soup(output, "index.html").select("img.bt-article-list__image")
+    assert len(thumbnails) == 2, "the two articles with a photo"
+    for img in thumbnails:
+        assert img["alt"] == ""
+        with Image.open(output / img["src"].lstrip("/")) as image:
+            assert (image.format, image.size) == ("WEBP", (320, 213))
+
+
 def test_rebuild_encodes_nothing_and_is_identical(site, tmp_path):
     cache = site["cache"]
     before = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.suffix != ".json"}

@@ -5,8 +5,8 @@
   still are.
 - ``all_generators_finalized``: every photo used by content becomes cached derivatives, bodies
   get ``<picture>`` markup from ``components/figure.html``; articles and pages with a photo get
-  ``image_picture`` (for ``bt_hero_figure``) and ``thumbnail`` (site-relative path of the
-  smallest WebP, for lists); every article gets ``og_image`` (site-relative path of the photo's
+  ``image_picture`` (for ``bt_hero_figure``) and ``thumbnail`` (site-relative path of a
+  320×213 WebP crop, for lists); every article gets ``og_image`` (site-relative path of the photo's
   1200×630 crop or of its share card) with ``og_image_width``, ``og_image_height``,
   ``og_image_alt``.
 

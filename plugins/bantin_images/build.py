@@ -97,7 +97,8 @@ class Derived:
         for variant in self.meta["variants"]:
             for kind in ("webp", "fallback"):
                 pairs.append((variant[kind], self._name(str(variant["width"]), variant[kind])))
-        pairs.append((self.meta["og"]["file"], self._name("og", self.meta["og"]["file"])))
+        for kind, suffix in (("og", "og"), ("thumbnail", "nho")):
+            pairs.append((self.meta[kind]["file"], self._name(suffix, self.meta[kind]["file"])))
         if self.meta.get("full"):
             pairs.append((self.meta["full"]["file"], self._name("goc", self.meta["full"]["file"])))
         return pairs
@@ -335,8 +336,8 @@ class ImageBuild:
                 content.image_picture = None  # no photo, or a bad one (reported)
             if derived:
                 content.og_image, content.og_image_width, content.og_image_height = derived.og()
-                # Lists show a small decorative copy (alt=""): the smallest WebP is enough.
-                content.thumbnail = dict(derived.files())[derived.meta["variants"][0]["webp"]]
+                # Lists show a small decorative copy (alt=""), cropped 3:2: WebP is enough.
+                content.thumbnail = dict(derived.files())[derived.meta["thumbnail"]["file"]]
                 content.og_image_alt = content.metadata.get("image_alt")
             body = content._content
             if "<img" in body:

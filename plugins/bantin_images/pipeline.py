@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover - pinned in requirements/base.in
     HEIF_SUPPORTED = False
 
 #: Bump when the output of :func:`derive` changes for the same input and settings.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 
 #: Extensions the pipeline reads; anything else (SVG, PDF) is published as it is.
 RASTER_EXTENSIONS = frozenset(
@@ -53,6 +53,9 @@ class ImageSettings:
     full_size: bool = False
     og_width: int = 1200
     og_height: int = 630
+    # Lists show photos at 10rem wide, cropped 3:2: twice that for sharp phones.
+    thumbnail_width: int = 320
+    thumbnail_height: int = 213
 
     def fingerprint(self) -> str:
         text = json.dumps({**asdict(self), "v": PIPELINE_VERSION}, sort_keys=True)
@@ -88,7 +91,7 @@ def target_widths(width: int, widths: tuple[int, ...]) -> list[int]:
 
 
 def og_box(width: int, height: int, og_width: int, og_height: int) -> tuple[int, int]:
-    """The largest share-card crop (og_width:og_height) the photo gives without upscaling."""
+    """The largest og_width×og_height crop (share card, thumbnail) without enlarging."""
     scale = min(1.0, width / og_width, height / og_height)
     return max(1, round(og_width * scale)), max(1, round(og_height * scale))
 
@@ -202,12 +205,17 @@ def derive(source: str, folder: str, settings: ImageSettings) -> dict:
         og = ImageOps.fit(image.convert("RGB"), og_size, Image.LANCZOS)
         og.info = {}
         _save(og, os.path.join(work, "og.jpg"), "jpg", settings)
+        thumb_size = og_box(width, height, settings.thumbnail_width, settings.thumbnail_height)
+        thumb = ImageOps.fit(image, thumb_size, Image.LANCZOS)
+        thumb.info = {}
+        _save(thumb, os.path.join(work, "thumb.webp"), "webp", settings)
         meta = {
             "width": width,
             "height": height,
             "fallback": fallback,
             "variants": variants,
             "og": {"file": "og.jpg", "width": og_size[0], "height": og_size[1]},
+            "thumbnail": {"file": "thumb.webp", "width": thumb_size[0], "height": thumb_size[1]},
             "full": None,
         }
         if settings.full_size:
