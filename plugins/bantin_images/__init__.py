@@ -42,21 +42,20 @@ def keep_originals_private(generator) -> None:
     if generator.settings.get("BANTIN_IMAGES_PUBLISH_ORIGINALS"):
         return
 
-    def private(static) -> bool:
+    kept = []
+    for static in generator.staticfiles:
         path = static.relative_source_path.replace(os.sep, "/")
-        return (
+        private = (
             is_raster(path)
             and path not in config.publish_as_is
             and any(path.startswith(folder + "/") for folder in config.private_paths)
         )
-
-    hidden = [static for static in generator.staticfiles if private(static)]
+        if private:  # a {static} link to it now warns instead of pointing at nothing
+            generator.context["static_content"].pop(path, None)
+        else:
+            kept.append(static)
     # In place: the generator's context holds the same list.
-    generator.staticfiles[:] = [s for s in generator.staticfiles if not private(s)]
-    for static in hidden:
-        generator.context["static_content"].pop(
-            static.relative_source_path.replace(os.sep, "/"), None
-        )
+    generator.staticfiles[:] = kept
 
 
 def _contents(generators):

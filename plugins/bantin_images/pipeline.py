@@ -185,7 +185,7 @@ def derive(source: str, folder: str, settings: ImageSettings) -> dict:
     """
     largest = None if settings.full_size else max(*settings.widths, settings.og_width)
     image = load_web_image(source, settings, largest)
-    # Scaled by draft: the upright size of the original, from the header, is what staff know.
+    # The decoded size: draft() may have halved a phone photo, never below the widest output.
     width, height = image.size
     fallback = "png" if image.mode == "RGBA" else "jpg"
     parent = os.path.dirname(folder)
