@@ -44,8 +44,9 @@ CASES = {
     "not-nfc": [
         ("articles/2021/bai-mot.md:8", "không phải Unicode dựng sẵn NFC", "Unikey"),
     ],
+    # .markdown, not .md: ruff formats .md files and stops on one that is not UTF-8.
     "not-utf8": [
-        ("articles/2021/bai-mot.md:8", "không được lưu bằng mã UTF-8", "UTF-8"),
+        ("articles/2021/bai-mot.markdown:8", "không được lưu bằng mã UTF-8", "UTF-8"),
     ],
 }
 
