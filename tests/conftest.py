@@ -25,29 +25,33 @@ def get_settings(**overrides):
     return read_settings(str(PELICANCONF), override=overrides)
 
 
-def build_site(content: Path, output: Path, *extra: str, settings: Path = PELICANCONF):
-    """Run `pelican` as staff do (a subprocess: signals and plugins start fresh each time)."""
+def build_site(
+    content: Path,
+    output: Path,
+    *extra: str,
+    settings: Path = PELICANCONF,
+    cache: Path | None = None,
+):
+    """Run `pelican` as staff do (a subprocess: signals and plugins start fresh each time).
+
+    ``extra`` are more pelican arguments; ``-e KEY=VALUE`` settings in it are merged with the
+    cache setting into one ``-e`` (pelican keeps only the last ``-e`` it is given).
+    """
+    overrides = [f'CACHE_PATH="{cache or Path(f"{output}.cache")}"']
+    arguments = []
+    collecting = False
+    for argument in extra:
+        if argument in ("-e", "--extra-settings"):
+            collecting = True
+        elif collecting and "=" in argument and not argument.startswith("-"):
+            overrides.append(argument)
+        else:
+            collecting = False
+            arguments.append(argument)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            str(content),
-            "-o",
-            str(output),
-            "-s",
-            str(settings),
-            "-e",
-            f'CACHE_PATH="{output}.cache"',
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-    )
+    command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
+    command += ["-s", str(settings), *arguments, "-e", *overrides]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
 
 
 @pytest.fixture(scope="session")

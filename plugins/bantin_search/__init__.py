@@ -12,16 +12,20 @@ Settings: ``BANTIN_SEARCH`` (default True), ``BANTIN_SEARCH_ABBREVIATIONS`` ({"T
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import os
+import shutil
 import subprocess
 import sys
+from importlib.metadata import version
+from pathlib import Path
 
 from pelican import signals
 
 from .folding import search_meta, visible_text
 
 logger = logging.getLogger(__name__)
+PAGEFIND_VERSION = version("pagefind")
 
 
 def attach_search_meta(generator):
@@ -67,22 +71,68 @@ UNUSED_BUNDLE_FILES = (
 )
 
 
+def indexed_pages_digest(output_path: str, extra: str = "") -> str:
+    """Hash of every HTML page Pagefind would read (path and bytes), plus ``extra``."""
+    digest = hashlib.sha256(extra.encode())
+    root = Path(output_path)
+    for page in sorted(root.rglob("*.html")):
+        relative = page.relative_to(root).as_posix()
+        if relative.startswith("pagefind/"):
+            continue
+        digest.update(relative.encode() + b"\0" + page.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _prune(cache: Path, keep: str, count: int = 3) -> None:
+    """Keep the newest bundles (a preview edits often; old ones are never read again)."""
+    bundles = sorted(
+        (p for p in cache.iterdir() if p.is_dir() and p.name != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in bundles[count - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def index_site(pelican):
-    """Build the search index after everything is written."""
-    if not pelican.settings.get("BANTIN_SEARCH", True):
+    """Build the search index after everything is written.
+
+    Pagefind writes its filter and metadata files in an arbitrary order (upstream issue
+    #638: only fragments are stable), so two runs over the same pages differ in bytes. The
+    bundle is therefore kept in a cache keyed by the pages it indexed: a rebuild of the same
+    content reuses it, which keeps builds byte-identical and skips re-indexing.
+    """
+    settings = pelican.settings
+    if not settings.get("BANTIN_SEARCH", True):
         return
-    result = run_pagefind(pelican.output_path)
+    output = Path(pelican.output_path)
+    bundle = output / "pagefind"
+    cache = Path(
+        settings.get("BANTIN_SEARCH_CACHE_PATH") or Path(settings["CACHE_PATH"]).parent / "search"
+    )
+    key = indexed_pages_digest(str(output), f"pagefind {PAGEFIND_VERSION} {UNUSED_BUNDLE_FILES}")
+    cached = cache / key
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    if cached.is_dir():
+        shutil.copytree(cached, bundle)
+        logger.info("[bantin_search] Chỉ mục tìm kiếm không đổi, dùng lại bản đã tạo.")
+        return
+    result = run_pagefind(str(output))
     if result.returncode != 0:
         logger.error(
             "[bantin_search] Không tạo được chỉ mục tìm kiếm (Pagefind): %s",
             (result.stderr or result.stdout).strip(),
         )
         raise SystemExit(1)
-    bundle = os.path.join(pelican.output_path, "pagefind")
     for name in UNUSED_BUNDLE_FILES:
-        path = os.path.join(bundle, name)
-        if os.path.exists(path):
-            os.remove(path)
+        (bundle / name).unlink(missing_ok=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cache / f"{key}.tmp"
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(bundle, partial)
+    partial.rename(cached)  # complete bundles only: a build killed mid-copy leaves a .tmp
+    _prune(cache, key)
 
 
 def register():
