@@ -171,3 +171,37 @@ def test_remote_targets_are_recognised():
         "deploy@thads.example.org:/srv/bantin/releases/.incoming/"
     )
     assert Target("/srv/bantin").host is None
+
+
+STAND_IN_SSH = """#!/bin/sh
+# Stand-in for ssh: drop the options and the host, run the remote command on this machine.
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -l|-o|-p|-i|-e) shift 2 ;;
+    -*) shift ;;
+    *) break ;;
+  esac
+done
+echo "$1" >> "$(dirname "$0")/hosts"
+shift
+exec sh -c "$*"
+"""
+
+
+def test_remote_target_goes_through_ssh_with_the_same_commands(tmp_path):
+    """user@host:path: rsync and every shell step travel through `ssh` (a stand-in here)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "ssh").write_text(STAND_IN_SSH, encoding="utf-8")
+    (bin_dir / "ssh").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    root = tmp_path / "srv dir"  # a space: remote quoting must hold
+    target = f"deploy@thads.example.org:{root}"
+    for version in ("v1", "v2"):
+        result = run("deploy", make_build(tmp_path / version, version), "--target", target, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert live(root) == "<p>v2</p>"
+    assert run("rollback", "--target", target, env=env).returncode == 0
+    assert live(root) == "<p>v1</p>"
+    hosts = (bin_dir / "hosts").read_text(encoding="utf-8").split()
+    assert hosts and set(hosts) <= {"deploy@thads.example.org", "thads.example.org"}
