@@ -101,6 +101,15 @@ def test_filters_narrow_by_category_and_year(page, search_site):
     assert page.locator("#bt-search-year").input_value() == "2021"
 
 
+def test_document_result_links_its_pdf(page, search_site):
+    base, _ = search_site
+    links, _ = search(page, base, "125/QĐ-CTHADS")
+    assert links[0] == DOC
+    pdf = page.locator(".bt-search__result").first.locator(".bt-search__pdf a")
+    assert pdf.get_attribute("href").endswith("/documents/125-qd-cthads.pdf")
+    assert pdf.text_content() == "Tải văn bản (PDF) 125/QĐ-CTHADS"
+
+
 def test_no_result_says_so_in_vietnamese(page, search_site):
     base, _ = search_site
     links, status = search(page, base, "xyzkhongco")

@@ -41,6 +41,16 @@ function resultItem(result) {
     }
   }
   item.append(excerpt);
+  if (result.meta.pdf) {
+    // Văn bản: the document itself, one tap away.
+    const pdf = document.createElement("p");
+    const pdfLink = document.createElement("a");
+    pdfLink.href = result.meta.pdf;
+    pdfLink.textContent = `${statusBox.dataset.msgPdf} ${result.meta.so_ky_hieu || ""}`.trim();
+    pdf.className = "bt-search__pdf";
+    pdf.append(pdfLink);
+    item.append(pdf);
+  }
   return item;
 }
 
