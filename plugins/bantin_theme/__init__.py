@@ -2,7 +2,6 @@
 
 - on every article: ``other_news`` ("Các tin khác", same category), ``newer_in_category`` and
   ``older_in_category`` (previous/next links);
-- in every template: ``NEWS_DAYS_FIRST`` / ``NEWS_DAYS_LAST`` (bounds of the day picker);
 - extra pages: the documents list (Văn bản, from ``van_ban`` blocks), the HTML site map, the
   404 page, and a JSON list of days with news that the "Các tin đã đưa ngày" picker reads.
 
@@ -63,16 +62,13 @@ def add_template_globals(generator) -> None:
 
 
 def link_articles(generator) -> None:
-    """Attach other news and category neighbours to each article; bounds of the day picker."""
+    """Attach other news and category neighbours to each article."""
     count = generator.settings.get("BANTIN_OTHER_NEWS_COUNT", 5)
     for article, (others, newer, older) in category_links(generator.articles, count).items():
         # Attributes on the Article object, not its metadata dict (which the cache shares).
         article.other_news = others
         article.newer_in_category = newer
         article.older_in_category = older
-    days = news_days(generator.articles)
-    generator.context["NEWS_DAYS_FIRST"] = days[0] if days else None
-    generator.context["NEWS_DAYS_LAST"] = days[-1] if days else None
 
 
 class ThemePagesGenerator(Generator):
