@@ -42,6 +42,9 @@ BANTIN_CATEGORIES = ["Tin hoạt động", "Thông báo", "Chỉ đạo – đi�
 # The category that announcements (home page block) come from.
 BANTIN_ANNOUNCEMENT_CATEGORY = "Thông báo"
 BANTIN_DOCUMENT_CATEGORY = "Văn bản"
+# Video sites whose embeds (<iframe>) staff may paste; everything else is removed. The nginx
+# Content-Security-Policy (deploy/nginx.conf, frame-src) must list the same hosts.
+BANTIN_VIDEO_HOSTS = ["www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com"]
 
 # --- Content --------------------------------------------------------------------------------
 PATH = "content"

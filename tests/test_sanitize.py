@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
+import markdown
 import pytest
 from conftest import SITES, build_site, serve_directory
 
@@ -167,3 +168,13 @@ def test_hostile_pages_run_no_script_in_chromium(hostile_site, browser):
             )
         context.close()
     assert dialogs == []
+
+
+def test_table_column_alignment_survives_as_a_class():
+    html = markdown.Markdown(extensions=["markdown.extensions.extra"]).convert(
+        "| Đơn vị | Số việc |\n|---|---:|\n| Vị Thanh | 2.073 |"
+    )
+    cleaned = clean_html(html)
+    assert '<th class="bt-align-right">Số việc</th>' in cleaned
+    assert '<td class="bt-align-right">2.073</td>' in cleaned
+    assert "style" not in cleaned

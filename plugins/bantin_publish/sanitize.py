@@ -73,6 +73,12 @@ def _cleaner_options(video_hosts: frozenset) -> dict:
     }
 
 
+# Markdown tables align columns with style="text-align: …", which is stripped with every other
+# inline style; the alignment survives as a class the stylesheet knows (the align attribute is
+# obsolete HTML).
+_ALIGNED_CELL = re.compile(r'<(th|td) style="text-align: (left|right|center);?"')
+
+
 def clean_html(html: str, video_hosts=DEFAULT_VIDEO_HOSTS) -> str:
     """``html`` with only allowlisted tags, attributes and URL schemes left.
 
@@ -80,5 +86,7 @@ def clean_html(html: str, video_hosts=DEFAULT_VIDEO_HOSTS) -> str:
     resolved after reading). An ``<iframe>`` survives only with an ``https`` source on one of
     ``video_hosts``; without one it is removed whole.
     """
+    if "text-align" in html:
+        html = _ALIGNED_CELL.sub(r'<\1 class="bt-align-\2"', html)
     cleaned = nh3.clean(html, **_cleaner_options(frozenset(video_hosts)))
     return _SRC_LESS_IFRAME.sub("", cleaned) if "<iframe" in cleaned else cleaned

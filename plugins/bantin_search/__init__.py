@@ -38,7 +38,9 @@ def attach_search_meta(generator):
         *getattr(generator, "hidden_pages", ()),
     ]
     for item in items:
-        texts = [visible_text(item.content)]
+        # The raw body: reading .content here would resolve {filename} links before pages
+        # are read (Pelican warns "Unable to find …"); link targets are not searched anyway.
+        texts = [visible_text(item._content or "")]
         for key in ("summary", "image_caption", "image_alt"):
             if item.metadata.get(key):
                 texts.append(visible_text(str(item.metadata[key])))
