@@ -130,7 +130,8 @@ def main() -> None:
         "",
         f"Measured {dt.date.today():%d/%m/%Y} with Lighthouse {version}"
         " (mobile emulation, simulated slow 4G), Debian chromium, over the sample site"
-        " (`content/`) served on 127.0.0.1 with gzip. Command:",
+        " (`content/`) served on 127.0.0.1 with gzip. On this busy 2-core machine the"
+        " performance score moves by a point or so from run to run. Command:",
         "",
         "    make node-deps",
         "    CHROME_PATH=/usr/bin/chromium .venv/bin/python bench/lighthouse.py",
