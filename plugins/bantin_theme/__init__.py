@@ -9,7 +9,8 @@ Settings (defaults in :data:`DEFAULT_SETTINGS`; an empty ``*_SAVE_AS`` turns a p
 ``BANTIN_OTHER_NEWS_COUNT``, ``BANTIN_DOCUMENTS_URL`` / ``_SAVE_AS``, ``BANTIN_SITE_MAP_URL`` /
 ``_SAVE_AS``, ``BANTIN_NOT_FOUND_SAVE_AS``, ``BANTIN_NEWS_DAYS_URL`` / ``_SAVE_AS``,
 ``BANTIN_QUICK_LINKS`` (home page) and ``BANTIN_SHARE_LINKS`` (article share links, ``{url}``
-is replaced by the article's URL-encoded public address).
+is replaced by the article's URL-encoded public address). ``ARCHIVES_URL``, ``CATEGORIES_URL``,
+``TAGS_URL`` and ``SEARCH_URL`` default to their ``*_SAVE_AS`` without ``index.html``.
 """
 
 from __future__ import annotations
@@ -52,8 +53,14 @@ DEFAULT_SETTINGS = {
 
 def add_default_settings(pelican) -> None:
     """Fill in the theme settings the site did not set (the context is copied from these)."""
+    settings = pelican.settings
     for key, value in DEFAULT_SETTINGS.items():
-        pelican.settings.setdefault(key, value)
+        settings.setdefault(key, value)
+    # Pelican has ARCHIVES_SAVE_AS and the like but no address to link to: derive one.
+    for name in ("ARCHIVES", "CATEGORIES", "TAGS", "SEARCH"):
+        save_as = settings.get(f"{name}_SAVE_AS")
+        if save_as and f"{name}_URL" not in settings:
+            settings[f"{name}_URL"] = save_as.removesuffix("index.html")
 
 
 def add_template_globals(generator) -> None:
