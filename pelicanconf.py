@@ -154,7 +154,7 @@ SITEMAP = {
     "format": "xml",
     "priorities": {"articles": 0.6, "indexes": 0.8, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
-    "exclude": ["tim-kiem/", "the/", "trang/"],
+    "exclude": ["tim-kiem/", "the/", "trang/", r"^404\.html$"],
 }
 
 # --- Build behaviour --------------------------------------------------------------------------
