@@ -20,12 +20,15 @@ DEV_STAMP := $(VENV)/.bantin-dev-installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev html regenerate serve devserver publish clean test lint node-deps \
-        format messages lock system-deps check deploy rollback
+        format messages lock system-deps check deploy rollback new import admin
 
 help:
 	@echo "Bantin — các lệnh thường dùng:"
 	@echo "  make html        dựng trang vào output/ (lần đầu tự cài đặt)"
 	@echo "  make devserver   xem trước tại http://$(HOST):$(PORT), tự dựng lại khi lưu"
+	@echo '  make new TITLE="…" [CATEGORY="…"] [KET_QUA=1]   tạo bài mới (bản nháp)'
+	@echo "  make import FILE=bao-cao.docx   nhập bài từ tệp Word thành bản nháp"
+	@echo "  make admin       trình soạn thảo trên web: http://$(HOST):$(PORT)/admin/"
 	@echo "  make serve       phục vụ output/ tại http://$(HOST):$(PORT)"
 	@echo "  make regenerate  tự dựng lại khi lưu (không mở máy chủ)"
 	@echo "  make check       kiểm tra toàn bộ trang (nội dung, liên kết, ảnh), báo lỗi bằng tiếng Việt"
@@ -72,8 +75,36 @@ regenerate: $(STAMP) $(CATALOG).mo
 serve: $(STAMP)
 	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(PELICANOPTS)
 
+# The live preview (bantin_editor): the open page reloads after each rebuild and shows content
+# errors as a banner; each rebuild prints its time; /admin/ serves the web editor.
+DECAP_PORT ?= 8081
+LIVE_PREVIEW := $(PREVIEW) BANTIN_PREVIEW=true BANTIN_DECAP_SERVER='"http://$(HOST):$(DECAP_PORT)/api/v1"'
+
 devserver: $(STAMP) $(CATALOG).mo
-	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(PREVIEW) $(PELICANOPTS)
+	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(LIVE_PREVIEW) $(PELICANOPTS)
+
+# --- Writing without Git (docs/huong-dan-soan-bai.md) --------------------------------------
+# TITLE, CATEGORY, KET_QUA and FILE are read from the environment (make puts command-line
+# variables there), so quotes and colons in a title need no escaping.
+EDITOR_TOOL := $(BIN)/python -m bantin_editor --settings "$(CONFFILE)" --content "$(INPUTDIR)"
+
+new: $(STAMP)
+	@$(EDITOR_TOOL) new --title "$$TITLE" --category "$$CATEGORY" --ket-qua "$$KET_QUA"
+
+import: $(STAMP)
+	@$(EDITOR_TOOL) import --file "$$FILE" --category "$$CATEGORY"
+
+# The web editor: Decap CMS bundled from node_modules (never a CDN), decap-server writing into
+# this folder (local only: 127.0.0.1), and the live preview serving /admin/.
+ADMIN_BUNDLE := cache/admin/bantin-admin.js
+$(ADMIN_BUNDLE): admin/main.js admin/build.mjs node_modules/.package-lock.json
+	node admin/build.mjs $@
+
+admin: $(STAMP) $(CATALOG).mo $(ADMIN_BUNDLE)
+	@echo "Trình soạn thảo: http://$(HOST):$(PORT)/admin/  (dừng: Ctrl+C)"
+	@PORT=$(DECAP_PORT) BIND_HOST=$(HOST) GIT_REPO_DIRECTORY="$(abspath $(dir $(INPUTDIR)))" node_modules/.bin/decap-server & \
+	  server=$$!; trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
+	  $(MAKE) --no-print-directory devserver
 
 # --- Checking, publishing, deploying (docs/xuat-ban.md) -------------------------------------
 # check: content checks, a build, a link check of the output; every problem listed together.

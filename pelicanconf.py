@@ -87,6 +87,8 @@ PLUGINS = [
     "bantin_theme",
     "bantin_search",
     "pelican.plugins.sitemap",
+    # Live preview and /admin/ editor; does nothing unless BANTIN_PREVIEW (after bantin_core).
+    "bantin_editor",
 ]
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

@@ -1,0 +1,110 @@
+"""Writing without Git: the live preview, the web editor at /admin/, ``make new``, Word import.
+
+Enable after ``bantin_core`` in ``PLUGINS``. It does nothing unless ``BANTIN_PREVIEW`` is true
+(``make devserver`` and ``make admin`` set it; ``make publish`` never does). Then, after each
+build, it writes into the output:
+
+- ``__preview/build.json`` and ``__preview/preview.js``: the open page polls the first, reloads
+  when a build finishes and shows every content problem as a banner (``components/preview.html``);
+- an error page at the address of each file that could not be published, so the page being
+  edited shows what to fix instead of "not found";
+- ``admin/``: the Decap CMS editor (bundle built by ``make admin``) and its configuration.
+
+It also prints how long each build took. The command-line tools are in :mod:`.scaffold`
+(``make new``) and :mod:`.word` (``make import``), run through ``python -m bantin_editor``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from pelican import signals
+
+from bantin_core.problems import problem_log
+
+from .admin import write_admin
+from .preview import PREVIEW_DIR, STATUS_FILE, build_status, problems_by_output, templates
+
+HERE = Path(__file__).resolve().parent
+_build = {"id": "", "started": 0.0}
+
+
+def _enabled(settings) -> bool:
+    return bool(settings.get("BANTIN_PREVIEW"))
+
+
+def start_build(pelican):
+    """Each build (the devserver runs many in one process) gets an id and a start time."""
+    if _enabled(pelican.settings):
+        _build["started"] = time.perf_counter()
+        _build["id"] = f"{time.time_ns():x}"
+
+
+def add_build_id(generator):
+    """Pages carry the id of the build that wrote them; preview.js compares it with the latest."""
+    if _enabled(generator.settings):
+        generator.context["BANTIN_PREVIEW_BUILD"] = _build["id"]
+
+
+def _problems(settings) -> list[dict]:
+    # bantin_core wrote them (it runs first) and cleared its log; read what it wrote.
+    report = settings.get("BANTIN_PROBLEMS_FILE")
+    if report and os.path.exists(report):
+        with open(report, encoding="utf-8") as handle:
+            return json.load(handle)
+    return [p.as_dict() for p in problem_log.sorted()]
+
+
+def write_error_pages(output: Path, problems: list[dict], settings) -> int:
+    """An error page where each broken file would have been published; returns how many."""
+    template = templates().get_template("preview_error.html")
+    written = 0
+    for save_as, file_problems in problems_by_output(problems, settings).items():
+        target = output / save_as
+        if target.exists():  # never hide a page that was built (two files, one address)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        root = "../" * save_as.count("/")
+        html = template.render(
+            problems=file_problems,
+            source=file_problems[0]["source"],
+            root=root,
+            build_id=_build["id"],
+            settings=settings,
+        )
+        target.write_text(html, encoding="utf-8")
+        written += 1
+    return written
+
+
+def finish_build(pelican):
+    """Write the build status, error pages and the editor; print the rebuild time."""
+    settings = pelican.settings
+    if not _enabled(settings):
+        return
+    output = Path(pelican.output_path)
+    problems = _problems(settings)
+    seconds = time.perf_counter() - _build["started"]
+    status_dir = output / PREVIEW_DIR
+    status_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(HERE / "static" / "preview.js", status_dir / "preview.js")
+    write_error_pages(output, problems, settings)
+    write_admin(output, settings)
+    # Written last: the browser reloads as soon as it sees the new id.
+    (output / STATUS_FILE).write_bytes(build_status(_build["id"], seconds, problems))
+    verdict = f"{len(problems)} lỗi, xem danh sách ở trên" if problems else "không có lỗi"
+    duration = f"{seconds:.2f}".replace(".", ",")
+    print(
+        f"Xem trước: dựng lại xong trong {duration} giây ({verdict}).", file=sys.stderr, flush=True
+    )
+
+
+def register():
+    signals.get_generators.connect(start_build)
+    signals.generator_init.connect(add_build_id)
+    signals.finalized.connect(finish_build)

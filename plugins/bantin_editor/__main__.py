@@ -1,0 +1,86 @@
+"""``python -m bantin_editor new|import``: what ``make new`` and ``make import`` run.
+
+    new     --title "…" [--category "…"] [--ket-qua]   a new article, front-matter complete
+    import  --file bao-cao.docx [--category "…"]       a Word report as a draft article
+
+Both print the path of the file written and exit 1 with a Vietnamese message on any problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pelican.settings import read_settings
+
+from .scaffold import ScaffoldError, create_article, now_in
+from .word import import_docx
+
+
+def _arguments(argv):
+    parser = argparse.ArgumentParser(prog="python -m bantin_editor")
+    parser.add_argument("--settings", default="pelicanconf.py")
+    parser.add_argument("--content", help="thư mục nội dung (mặc định: PATH trong settings)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    new = commands.add_parser("new", help="tạo bài mới")
+    new.add_argument("--title", required=True)
+    new.add_argument("--category", default="")
+    new.add_argument("--ket-qua", default="", help="khác rỗng và khác 0: thêm khối ket_qua")
+    word = commands.add_parser("import", help="nhập bài từ tệp Word (.docx)")
+    word.add_argument("--file", required=True)
+    word.add_argument("--category", default="")
+    return parser.parse_args(argv)
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def main(argv=None) -> int:
+    args = _arguments(argv)
+    settings = read_settings(args.settings)
+    content = Path(args.content or settings["PATH"])
+    categories = settings.get("BANTIN_CATEGORIES", ())
+    now = now_in(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
+    try:
+        if args.command == "new":
+            path = create_article(
+                content,
+                args.title,
+                category=args.category or None,
+                categories=categories,
+                now=now,
+                with_results=args.ket_qua not in ("", "0"),
+                document_category=settings.get("BANTIN_DOCUMENT_CATEGORY"),
+            )
+            print(f"Đã tạo bài mới: {_relative(path)}")
+            print("Mở tệp để viết bài; xóa dòng «status: draft» khi bài sẵn sàng đăng.")
+            return 0
+        path, images, converted = import_docx(
+            Path(args.file),
+            content,
+            category=args.category or None,
+            categories=categories,
+            now=now,
+        )
+    except ScaffoldError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 1
+    print(f"Đã nhập bản nháp: {_relative(path)}")
+    print(f"Tiêu đề gợi ý: {converted.title}")
+    for image in images:
+        print(f"Ảnh: {_relative(image)}")
+    if images:
+        print("Viết mô tả cho từng ảnh (chỗ ghi «CẦN VIẾT MÔ TẢ ẢNH»).")
+    for warning in converted.warnings:
+        print(f"Lưu ý khi đọc tệp Word: {warning}")
+    print("Đọc lại bài, sửa chuyên mục và tiêu đề nếu cần; xóa «status: draft» khi sẵn sàng đăng.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

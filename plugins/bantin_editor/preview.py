@@ -1,0 +1,89 @@
+"""The live preview's pieces that need no Pelican: build status, where a broken file would go.
+
+``make devserver`` sets ``BANTIN_PREVIEW``; after every build the plugin writes
+``__preview/build.json`` (a build id and every content problem) into the output. The page's
+``preview.js`` polls it, reloads when the id changes, and shows the problems as a banner.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bantin_frontmatter.loader import parse_front_matter
+from bantin_frontmatter.reader import display_path
+from bantin_publish.sources import ContentFile, planned_output
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PREVIEW_DIR = "__preview"
+STATUS_FILE = f"{PREVIEW_DIR}/build.json"
+
+
+def build_status(build_id: str, seconds: float, problems: list[dict]) -> bytes:
+    """The JSON the browser polls: which build this is, how long it took, what is wrong."""
+    status = {"build": build_id, "seconds": round(seconds, 2), "problems": problems}
+    return json.dumps(status, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _kind(path: Path, content: Path, settings: dict) -> str | None:
+    relative = path.relative_to(content).as_posix()
+    for key, kind in (("PAGE_PATHS", "page"), ("ARTICLE_PATHS", "article")):
+        for folder in settings.get(key, ()):
+            if relative.startswith(folder.rstrip("/") + "/"):
+                return kind
+    return None
+
+
+def intended_output(path: Path, settings: dict) -> str | None:
+    """Where a content file with problems would have been written (None: cannot tell).
+
+    The front-matter is read without the field checks, which is enough to place the file when
+    its slug and date are readable; a file whose YAML does not parse has no known address.
+    """
+    content = Path(settings["PATH"]).resolve()
+    path = path.resolve()
+    if content not in path.parents or path.suffix not in (".md", ".markdown"):
+        return None
+    kind = _kind(path, content, settings)
+    if kind is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    front, _ = parse_front_matter(text)
+    if front is None:
+        return None
+    data = dict(front.data)
+    # A file with problems is not published; its address is where it would have gone.
+    data.pop("save_as", None)
+    item = ContentFile(path, display_path(str(path)), kind, data, front.lines, "", 0)
+    try:
+        return planned_output(item, settings)
+    except Exception:  # a value too broken to format (e.g. a category that is a list)
+        return None
+
+
+def problems_by_output(problems: list[dict], settings: dict) -> dict[str, list[dict]]:
+    """Output path → the problems of the file that should be there."""
+    pages: dict[str, list[dict]] = {}
+    for problem in problems:
+        source = problem.get("source") or ""
+        if not source or source.startswith("("):
+            continue
+        target = intended_output(Path(source), settings)
+        if target:
+            pages.setdefault(target, []).append(problem)
+    return pages
+
+
+def templates() -> Environment:
+    """The plugin's own page templates (error page, staff guide): preview-only pages."""
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )

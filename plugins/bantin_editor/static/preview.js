@@ -1,0 +1,105 @@
+/* Live preview (make devserver): reload after each rebuild, show content problems as a banner.
+ * The bantin_editor plugin writes __preview/build.json after every build: {build, seconds,
+ * problems: [{source, line, field, message, found, expected, hint, text}]}. Preview only. */
+(function () {
+  "use strict";
+  var holder = document.getElementById("bt-preview");
+  if (!holder || !window.fetch) return;
+  var statusUrl = holder.getAttribute("data-status");
+  var pageBuild = holder.getAttribute("data-build") || "";
+  var seenBuild = null;
+  var INTERVAL = 1000;
+
+  var STYLE =
+    ".bt-preview{position:fixed;left:0;right:0;bottom:0;z-index:1000;max-height:45vh;overflow:auto;" +
+    "background:#fff4e5;color:#1b1b1b;border-top:4px solid #b3261e;padding:.75rem 1rem;" +
+    "font:1rem/1.5 system-ui,sans-serif;box-shadow:0 -2px 8px rgba(0,0,0,.2)}" +
+    ".bt-preview h2{font-size:1.1rem;margin:0 0 .5rem;color:#b3261e}" +
+    ".bt-preview ol{margin:0;padding-left:1.5rem}.bt-preview li{margin:0 0 .5rem}" +
+    ".bt-preview code{background:#fff;padding:0 .2em}.bt-preview p{margin:0}" +
+    ".bt-preview__note{font-style:italic}";
+
+  function addStyle() {
+    var style = document.createElement("style");
+    style.textContent = STYLE;
+    document.head.appendChild(style);
+  }
+
+  function text(tag, content, className) {
+    var node = document.createElement(tag);
+    node.textContent = content;
+    if (className) node.className = className;
+    return node;
+  }
+
+  function describe(problem) {
+    var item = document.createElement("li");
+    var where = problem.source + (problem.line ? ":" + problem.line : "");
+    var head = document.createElement("p");
+    head.appendChild(text("code", where));
+    if (problem.field) head.appendChild(document.createTextNode(" — trường «" + problem.field + "»"));
+    item.appendChild(head);
+    item.appendChild(text("p", problem.message));
+    if (problem.found !== null && problem.found !== undefined)
+      item.appendChild(text("p", "Đang ghi: " + problem.found));
+    if (problem.expected) item.appendChild(text("p", "Cần: " + problem.expected));
+    if (problem.hint) item.appendChild(text("p", "Cách sửa: " + problem.hint));
+    return item;
+  }
+
+  function show(status, pageMissing) {
+    var problems = status.problems || [];
+    holder.textContent = "";
+    if (!problems.length && !pageMissing) {
+      holder.hidden = true;
+      holder.removeAttribute("role");
+      return;
+    }
+    holder.hidden = false;
+    holder.setAttribute("role", "alert");
+    holder.appendChild(
+      text("h2", problems.length
+        ? "Có " + problems.length + " lỗi nội dung — bài có lỗi chưa được dựng"
+        : "Trang này không còn trong bản dựng mới")
+    );
+    if (pageMissing)
+      holder.appendChild(text("p",
+        "Trang đang xem chưa dựng được trong bản mới (lỗi dưới đây, hoặc đã đổi tên đường dẫn). " +
+        "Sửa lỗi rồi lưu: trang tự tải lại.", "bt-preview__note"));
+    var list = document.createElement("ol");
+    problems.forEach(function (problem) { list.appendChild(describe(problem)); });
+    holder.appendChild(list);
+  }
+
+  function get(url, method) {
+    return fetch(url, { cache: "no-store", method: method || "GET" });
+  }
+
+  function onNewBuild(status) {
+    // Reload only if this page still exists; otherwise keep it on screen with the reasons.
+    get(location.href, "HEAD").then(function (response) {
+      if (response.ok) location.reload();
+      else show(status, true);
+    }, function () { show(status, true); });
+  }
+
+  function poll() {
+    get(statusUrl).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (status) {
+      if (status && status.build !== seenBuild) {
+        var first = seenBuild === null;
+        seenBuild = status.build;
+        if (first && (!pageBuild || status.build === pageBuild)) show(status, false);
+        else onNewBuild(status);
+      }
+    }, function () { /* building, or the server restarts: try again */ }).then(function () {
+      setTimeout(poll, INTERVAL);
+    });
+  }
+
+  holder.hidden = true;
+  holder.className = "bt-preview";
+  addStyle();
+  poll();
+})();
