@@ -138,6 +138,7 @@ def test_not_found_page_leads_back_and_is_not_indexed(site):
     assert page.select_one('meta[name="robots"]')["content"] == "noindex"
     assert not page.select_one('link[rel="canonical"]')
     assert "/" in [a["href"] for a in page.select("main a")]
+    assert "404" not in (site / "sitemap.xml").read_text(encoding="utf-8")
 
 
 def test_pagination_uses_trang_urls_and_marks_the_current_page(site):
