@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -39,14 +40,12 @@ def build_site(
     """
     overrides = [f'CACHE_PATH="{cache or Path(f"{output}.cache")}"']
     arguments = []
-    collecting = False
     for argument in extra:
         if argument in ("-e", "--extra-settings"):
-            collecting = True
-        elif collecting and "=" in argument and not argument.startswith("-"):
+            continue
+        if re.match(r"^[A-Z][A-Z0-9_]*=", argument):  # a setting, with or without its -e
             overrides.append(argument)
         else:
-            collecting = False
             arguments.append(argument)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
