@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
+import io
 import os
 import re
 import subprocess
@@ -81,10 +83,35 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _GzipHandler(_QuietHandler):
+    """Text files gzipped on the wire, as nginx's gzip_static serves a published site."""
+
+    TEXT = (".html", ".css", ".js", ".svg", ".json", ".xml", ".txt")
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.suffix in self.TEXT and path.is_file()):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 @contextlib.contextmanager
-def serve_directory(directory: Path):
-    """Serve a built site on 127.0.0.1 (random free port); yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve_directory(directory: Path, *, gzip_text: bool = False):
+    """Serve a built site on 127.0.0.1 (random free port); yields the base URL.
+
+    ``gzip_text``: compress text files like the production server does (page weight tests).
+    """
+    handler_class = _GzipHandler if gzip_text else _QuietHandler
+    handler = functools.partial(handler_class, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -25,7 +25,7 @@ def served(tmp_path_factory):
     content = make_site(root)
     result = build(content, root / "output", root / "cache")
     assert result.returncode == 0, result.stderr
-    with serve_directory(root / "output") as base:
+    with serve_directory(root / "output", gzip_text=True) as base:
         yield base
 
 
@@ -57,8 +57,10 @@ def test_phone_gets_the_right_webp_and_stays_in_budget(browser, served, dpr, wid
         assert hero.evaluate("img => img.complete")
         images = [r for r in finished if r.resource_type == "image"]
         assert [r.url for r in images if "phat-bieu" in r.url] == [current], "one photo fetched"
-        if dpr < 2:  # the fixture's striped test photos are harder to compress than photos;
-            # bench/RESULTS.md has every ratio for the sample content's real-looking photos.
+        # Served as production does (text gzipped). The fixture's striped test photos are
+        # harder to compress than real ones, so the densest phone is measured on the sample
+        # content instead (bench/RESULTS.md: 63–73 KB at DPR 2.625).
+        if dpr < 2:
             assert weight(finished) <= BUDGET, weight(finished)
     finally:
         context.close()
