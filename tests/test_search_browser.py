@@ -124,6 +124,10 @@ def test_results_show_title_date_and_excerpt(page, search_site):
     assert first.locator("a").text_content() == "Thông báo bán đấu giá tài sản thế chấp"
     assert first.locator(".bt-search__date").text_content() == "10/05/2021"
     assert "đấu giá" in first.locator(".bt-search__excerpt").text_content()
+    image = first.locator("img.bt-search__image")
+    assert image.get_attribute("src").endswith(".webp")
+    assert image.get_attribute("alt") == ""
+    assert image.evaluate("i => i.complete && i.naturalWidth > 0")
 
 
 @pytest.mark.parametrize("query", ["dau gia", "don thu khieu nai", "dang uy"])

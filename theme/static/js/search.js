@@ -14,6 +14,18 @@ function message(name, values) {
 function resultItem(result) {
   const item = document.createElement("li");
   item.className = "bt-search__result";
+  if (result.meta.image) {
+    // The title beside it names the story: the thumbnail is decoration for screen readers.
+    const image = document.createElement("img");
+    image.className = "bt-search__image";
+    image.src = result.meta.image;
+    image.alt = "";
+    image.width = 160;
+    image.height = 107;
+    image.loading = "lazy";
+    item.append(image);
+    item.classList.add("bt-search__result--image");
+  }
   const heading = document.createElement("h2");
   heading.className = "bt-search__title";
   const link = document.createElement("a");
