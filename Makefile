@@ -97,7 +97,7 @@ import: $(STAMP)
 # The web editor: Decap CMS bundled from node_modules (never a CDN), decap-server writing into
 # this folder (local only: 127.0.0.1), and the live preview serving /admin/.
 ADMIN_BUNDLE := cache/admin/bantin-admin.js
-$(ADMIN_BUNDLE): admin/main.js admin/build.mjs node_modules/.package-lock.json
+$(ADMIN_BUNDLE): admin/main.js admin/vi-extra.js admin/build.mjs node_modules/.package-lock.json
 	node admin/build.mjs $@
 
 admin: $(STAMP) $(CATALOG).mo $(ADMIN_BUNDLE)

@@ -2,8 +2,17 @@
 import CMS from "decap-cms-app";
 import { vi } from "decap-cms-locales";
 import { frontmatterYAML } from "decap-cms-core/dist/esm/formats/frontmatter";
+import viExtra from "./vi-extra.js";
 
-CMS.registerLocale("vi", vi);
+function merged(base, extra) {
+  const result = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    result[key] = typeof value === "object" ? merged(base[key] || {}, value) : value;
+  }
+  return result;
+}
+
+CMS.registerLocale("vi", merged(vi, viExtra));
 
 // Decap's YAML front-matter, without the empty values its widgets leave behind: a cleared number
 // is "", an untouched group is {}; the strict reader would reject "" where a number belongs and a

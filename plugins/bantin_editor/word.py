@@ -52,6 +52,24 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
+# A first paragraph longer than this is the report's text, not its title.
+TITLE_MAX_LENGTH = 160
+
+
+def _take_title(soup: BeautifulSoup) -> str:
+    """The document's title, taken out of the body: its first block when that is a heading
+    (Word's Title or Heading style) or a short paragraph; "" when the document starts with text.
+    """
+    first = soup.find(True)
+    if first is None or first.name not in ("h1", "h2", "h3", "p"):
+        return ""
+    title = _clean(first.get_text())
+    if first.name == "p" and len(title) > TITLE_MAX_LENGTH:
+        return ""
+    first.decompose()
+    return title
+
+
 def convert_docx(path: Path) -> WordImport:
     """Read a .docx into a title and a Markdown body (images kept in memory, numbered)."""
     images: list[tuple[str, bytes]] = []
@@ -60,10 +78,7 @@ def convert_docx(path: Path) -> WordImport:
             handle, style_map=STYLE_MAP, convert_image=_collect_images(images)
         )
     soup = BeautifulSoup(result.value, "html.parser")
-    title_node = soup.find(["h1", "h2"]) or soup.find("p")
-    title = _clean(title_node.get_text()) if title_node else ""
-    if title_node is not None:
-        title_node.decompose()
+    title = _take_title(soup)
     # The page shows the title as its h1: the document's headings start one level down.
     for heading in soup.find_all(re.compile(r"^h[1-5]$")):
         heading.name = f"h{int(heading.name[1]) + 1}"
@@ -79,7 +94,9 @@ def convert_docx(path: Path) -> WordImport:
     )
     markdown = re.sub(r"\n{3,}", "\n\n", unicodedata.normalize("NFC", markdown)).strip()
     warnings = [message.message for message in result.messages]
-    return WordImport(title or path.stem, markdown, images, warnings)
+    return WordImport(
+        title or path.stem.replace("-", " ").replace("_", " "), markdown, images, warnings
+    )
 
 
 def import_docx(

@@ -1,0 +1,64 @@
+// Strings Decap's own Vietnamese locale (decap-cms-locales 3.8) still has in English; merged
+// over it in main.js. Only what staff meet in this editor (no editorial workflow, no notes).
+export default {
+  collection: {
+    collectionTop: {
+      viewAs: "Xem dạng",
+      viewAsList: "Danh sách",
+      viewAsGrid: "Lưới",
+      groupBy: "Nhóm theo",
+    },
+    groups: { other: "Khác", negateLabel: "Không %{label}" },
+  },
+  editor: {
+    editorControl: { field: { widgetLabel: "Trường %{widgetLabel}" } },
+    editorInterface: {
+      togglePreview: "Bật/tắt xem trước",
+      toggleScrollSync: "Cuộn đồng bộ",
+    },
+    editorWidgets: {
+      markdown: {
+        bold: "Đậm",
+        italic: "Nghiêng",
+        strikethrough: "Gạch ngang",
+        code: "Mã",
+        link: "Liên kết",
+        linkPrompt: "Nhập địa chỉ của liên kết",
+        headings: "Tiêu đề mục",
+        quote: "Trích dẫn",
+        bulletedList: "Danh sách gạch đầu dòng",
+        numberedList: "Danh sách đánh số",
+        addComponent: "Chèn thành phần",
+        markdown: "Markdown",
+        toggleMode: {
+          rich: "Chuyển sang soạn thảo định dạng",
+          markdown: "Chuyển sang Markdown",
+        },
+      },
+      image: {
+        chooseMultiple: "Chọn ảnh",
+        addMore: "Thêm ảnh",
+        removeAll: "Bỏ tất cả ảnh",
+      },
+      file: {
+        chooseMultiple: "Chọn tệp",
+        addMore: "Thêm tệp",
+        removeAll: "Bỏ tất cả tệp",
+      },
+      datetime: { setToNow: "Đặt %{fieldLabel} là bây giờ" },
+      list: { add: "Thêm %{item}", addType: "Thêm %{item}" },
+      object: { expand: "Mở ra", collapse: "Thu gọn" },
+    },
+  },
+  mediaLibrary: {
+    mediaLibraryCard: {
+      copy: "Chép",
+      copyUrl: "Chép địa chỉ",
+      copyPath: "Chép đường dẫn",
+      copyName: "Chép tên",
+      copied: "Đã chép",
+    },
+    mediaLibraryModal: { close: "Đóng" },
+  },
+  ui: { settingsDropdown: { account: "Tài khoản" } },
+};
