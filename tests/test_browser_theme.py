@@ -176,6 +176,22 @@ def test_text_size_control_works_from_the_keyboard_and_is_remembered(base_url, w
     assert view.errors == [] and view.failed == [] and view.outside == []
 
 
+def test_copy_link_button_copies_the_address_from_the_keyboard(browser, base_url):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = context.new_page()
+    try:
+        page.goto(base_url + page_path("article"))
+        focus_by_tab(page, "[data-bt-copy]", limit=80)
+        page.keyboard.press("Enter")
+        page.locator(".bt-share__status").get_by_text("Đã sao chép đường dẫn").wait_for()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == page.input_value("#bt-share-url")
+        assert copied.startswith("https://")
+    finally:
+        context.close()
+
+
 def type_date(page, iso):
     """Type a date into the focused date field in the order the browser's locale shows it."""
     year, month, day = iso.split("-")

@@ -108,11 +108,16 @@
       function done() {
         status.textContent = button.getAttribute("data-done");
       }
+      function fallback() {
+        // Older browsers, or a clipboard the page may not write: the selected text is copied.
+        input.select();
+        if (document.execCommand("copy")) done();
+      }
       input.select();
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(input.value).then(done, function () {});
-      } else if (document.execCommand("copy")) {
-        done();
+        navigator.clipboard.writeText(input.value).then(done, fallback);
+      } else {
+        fallback();
       }
     });
   }
