@@ -1,0 +1,202 @@
+"""The live preview: build status for the browser, reload on save, problems shown in the page,
+and nothing of it in a published build."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bantin_editor.preview import intended_output, problems_by_output
+from tests.conftest import ROOT, SITES, build_site, get_settings
+
+ARTICLE = "articles/2021/hoi-nghi-so-ket.md"
+ARTICLE_URL = "2021/03/hoi-nghi-so-ket-5-thang-dau-nam-2021/"
+PREVIEW_SETTINGS = ("-e", "BANTIN_FAIL_ON_PROBLEMS=false", "BANTIN_PREVIEW=true")
+
+
+@pytest.fixture
+def site(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SITES / "basic", content)
+    return content
+
+
+# --- Pure parts -------------------------------------------------------------------------------
+def test_intended_output_of_a_broken_article(site):
+    settings = get_settings(PATH=str(site))
+    path = site / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8").replace("Tin hoạt động", "Tin hoat dong"))
+    assert intended_output(path, settings) == ARTICLE_URL + "index.html"
+
+
+def test_intended_output_unknown_when_yaml_is_broken(site):
+    settings = get_settings(PATH=str(site))
+    path = site / ARTICLE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace('title: "Hội nghị sơ kết: kết quả', "title: Hội nghị sơ kết: kết quả")
+    )
+    assert intended_output(path, settings) is None
+    assert problems_by_output([{"source": str(path)}], settings) == {}
+
+
+def test_intended_output_of_a_page_and_outside_content(site, tmp_path):
+    settings = get_settings(PATH=str(site))
+    page = next((site / "pages").glob("*.md"))
+    assert intended_output(page, settings).endswith("/index.html")
+    elsewhere = tmp_path / "elsewhere.md"
+    elsewhere.write_text("---\ntitle: x\nslug: x\n---\n")
+    assert intended_output(elsewhere, settings) is None
+
+
+# --- Builds -------------------------------------------------------------------------------------
+def test_preview_build_writes_status_error_page_and_editor(site, tmp_path):
+    path = site / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8").replace("Tin hoạt động", "Tin hoat dong"))
+    output = tmp_path / "output"
+    result = build_site(site, output, *PREVIEW_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"Xem trước: dựng lại xong trong \d+,\d\d giây \(1 lỗi", result.stderr)
+
+    status = json.loads((output / "__preview/build.json").read_text(encoding="utf-8"))
+    assert status["build"]
+    [problem] = status["problems"]
+    assert problem["source"].endswith(ARTICLE) and problem["field"] == "category"
+    assert (output / "__preview/preview.js").exists()
+
+    # The broken article's own address explains what to fix instead of "not found".
+    error_page = (output / ARTICLE_URL / "index.html").read_text(encoding="utf-8")
+    assert "Bài này chưa dựng được" in error_page
+    assert "trường «category»" in error_page and "Tin hoạt động" in error_page
+    assert f'data-build="{status["build"]}"' in error_page
+
+    # Every page carries the build id and the script; /admin/ has the editor and the guide.
+    index = (output / "index.html").read_text(encoding="utf-8")
+    assert f'data-build="{status["build"]}"' in index
+    assert "/__preview/preview.js" in index
+    assert (output / "admin/index.html").exists() and (output / "admin/config.yml").exists()
+    assert (output / "admin/huong-dan/huong-dan-viet-bai.html").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("settings_file", ["pelicanconf.py", "publishconf.py"])
+def test_no_preview_assets_without_preview(site, tmp_path, settings_file):
+    """`make html` and `make publish` (BANTIN_PREVIEW false): no script, status, editor."""
+    output = tmp_path / "output"
+    result = build_site(site, output, settings=ROOT / settings_file)
+    assert result.returncode == 0, result.stderr
+    assert not (output / "__preview").exists()
+    assert not (output / "admin").exists()
+    for page in output.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "__preview" not in text and "bt-preview" not in text, page
+    assert "Xem trước:" not in result.stderr
+
+
+def test_publish_settings_never_preview():
+    publish = get_settings()  # pelicanconf
+    assert publish["BANTIN_PREVIEW"] is False
+    from pelican.settings import read_settings
+
+    assert read_settings(str(ROOT / "publishconf.py"))["BANTIN_PREVIEW"] is False
+
+
+# --- The devserver in a browser -----------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(predicate, timeout=90, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def devserver(site, tmp_path):
+    """`pelican -lr` as `make devserver` runs it, on a copy of the basic site and a free port."""
+    output = tmp_path / "output"
+    port = _free_port()
+    log = tmp_path / "devserver.log"
+    command = [sys.executable, "-m", "pelican", "-lr", str(site), "-o", str(output)]
+    command += ["-s", str(ROOT / "pelicanconf.py"), "-b", "127.0.0.1", "-p", str(port)]
+    command += [*PREVIEW_SETTINGS, f'CACHE_PATH="{tmp_path / "cache"}"']
+    command += [f'BANTIN_PROBLEMS_FILE="{tmp_path / "problems.json"}"']
+    with open(log, "w", encoding="utf-8") as handle:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"},
+            start_new_session=True,
+        )
+    try:
+        _wait_for(lambda: (output / "__preview/build.json").exists(), what="the first build")
+        yield f"http://127.0.0.1:{port}/", site, log
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_devserver_shows_a_content_error_and_clears_it(browser, devserver):
+    from playwright.sync_api import expect
+
+    base, site, log = devserver
+    page = browser.new_page()
+    page.goto(base + ARTICLE_URL)
+    _wait_for(lambda: page.title() != "", what="the page")
+    banner = page.locator("#bt-preview")
+    heading = page.locator("h1").first
+    expect(heading).to_contain_text("Hội nghị sơ kết")
+    expect(banner).to_be_hidden()
+
+    # A wrong category: the page reloads into the error page, the banner names file and fix.
+    article = site / ARTICLE
+    _edit(article, "category: Tin hoạt động", "category: Tin hoat dong")
+    expect(banner).to_be_visible(timeout=60_000)
+    expect(banner).to_contain_text("hoi-nghi-so-ket.md:4")
+    expect(banner).to_contain_text("trường «category»")
+    expect(banner).to_contain_text("Cách sửa: có phải ý bạn là «Tin hoạt động»?")
+    expect(heading).to_have_text("Bài này chưa dựng được")
+
+    # Fixed: the article is back, the banner gone.
+    _edit(article, "category: Tin hoat dong", "category: Tin hoạt động")
+    expect(heading).to_contain_text("Hội nghị sơ kết", timeout=60_000)
+    expect(banner).to_be_hidden()
+
+    # Broken YAML: no address is known, so the open page stays, saying why it is not rebuilt.
+    _edit(article, 'title: "Hội nghị sơ kết: kết quả', "title: Hội nghị sơ kết: kết quả")
+    expect(banner).to_be_visible(timeout=60_000)
+    expect(banner).to_contain_text("Trang đang xem chưa dựng được")
+    expect(banner).to_contain_text("dấu hai chấm")
+    _edit(article, "title: Hội nghị sơ kết: kết quả", 'title: "Hội nghị sơ kết: kết quả')
+    expect(banner).to_be_hidden(timeout=60_000)
+    expect(heading).to_contain_text("Hội nghị sơ kết")
+
+    # The terminal says how long each rebuild took (first build + four edits).
+    _wait_for(lambda: log.read_text(encoding="utf-8").count("dựng lại xong trong") >= 5)
+    page.close()
