@@ -250,3 +250,15 @@ def test_marker_without_block_is_an_error(broken_build):
     assert "tests/sites/ketqua/loi/danh-dau-thua.md:9:" in broken_build.stderr
     assert "[KET_QUA]" in broken_build.stderr
     assert "không có khối ket_qua" in broken_build.stderr
+
+
+def test_home_page_shows_the_newest_results_report(site):
+    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    section = home.select_one("section.bt-latest-results")
+    assert section is not None
+    table = section.select_one("table.bt-table--results")
+    # The newest article with a block is the 6-month 2022 report.
+    assert "6 tháng" in text(table.caption) or "31/03/2022" in text(table.caption)
+    links = [a["href"] for a in section.select("a")]
+    assert "/2022/04/so-ket-6-thang-2022/" in links
+    assert "/thong-ke/" in links

@@ -64,6 +64,9 @@ def add_filters(generator):
         bt_columns=present_columns,
         bt_group_columns=group_columns,
     )
+    # Templates (the home page's latest-results block) link the statistics section too.
+    for name, value in DEFAULT_SETTINGS.items():
+        generator.context.setdefault(name, generator.settings.get(name, value))
 
 
 def _year_targets(generator) -> dict[int, YearTargets]:
