@@ -1,0 +1,252 @@
+"""The web editor (/admin/, Decap CMS): its configuration follows the site and the results model;
+a post written through its form passes the strict reader and builds into the results table."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+from bs4 import BeautifulSoup
+
+import bantin_ketqua
+from bantin_editor.admin import editor_config, results_fields
+from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader
+from bantin_ketqua.model import COUNT_FIELDS, FIELD_LABELS
+from tests.conftest import ROOT, SITES, build_site, get_settings, serve_directory
+
+
+def _collections(config):
+    return {c["name"]: c for c in config["collections"]}
+
+
+def _fields(collection):
+    return {f["name"]: f for f in collection["fields"]}
+
+
+def test_config_follows_the_site_settings(tmp_path):
+    content = tmp_path / "site" / "content"
+    content.mkdir(parents=True)
+    settings = get_settings(
+        PATH=str(content),
+        BANTIN_CATEGORIES=["Tin tức", "Thông báo mới", "Văn bản"],
+        BANTIN_ANNOUNCEMENT_CATEGORY="Thông báo mới",
+        BANTIN_DECAP_SERVER="http://127.0.0.1:9999/api/v1",
+    )
+    config = editor_config(settings)
+    assert config["locale"] == "vi"
+    assert config["local_backend"] == {"url": "http://127.0.0.1:9999/api/v1"}
+    assert config["media_folder"] == "content/images"
+    assert config["public_folder"] == "images"
+    assert "_fields" not in config
+    collections = _collections(config)
+    assert set(collections) == {"tin", "thong_bao", "van_ban", "trang"}
+    articles = _fields(collections["tin"])
+    assert articles["category"]["options"] == ["Tin tức", "Thông báo mới", "Văn bản"]
+    assert collections["tin"]["folder"] == "content/articles"
+    assert collections["tin"]["format"] == "bantin-frontmatter"
+    assert collections["thong_bao"]["filter"] == {"field": "category", "value": "Thông báo mới"}
+    assert _fields(collections["thong_bao"])["category"]["default"] == "Thông báo mới"
+    document = _fields(_fields(collections["van_ban"])["van_ban"])
+    assert document["tep"]["media_folder"] == "/content/documents"
+    assert document["tep"]["public_folder"] == "documents"
+    # Every field the strict reader requires is a required form field.
+    for name in ("title", "date", "category", "slug"):
+        assert articles[name].get("required", True) is True
+
+
+def test_config_without_announcements_drops_that_collection(tmp_path):
+    settings = get_settings(PATH=str(tmp_path), BANTIN_ANNOUNCEMENT_CATEGORY="")
+    assert "thong_bao" not in _collections(editor_config(settings))
+
+
+def test_results_form_uses_the_model_names_and_labels():
+    form = {f["name"]: f for f in results_fields()}
+    assert list(form) == ["tieu_de", "ky", "viec", "tien", "don_vi"]
+    for name, field in form.items():
+        assert field["label"] == FIELD_LABELS[name]
+    assert [f["name"] for f in form["ky"]["fields"]] == ["tu", "den"]
+    for day in form["ky"]["fields"]:
+        assert day["format"] == "YYYY-MM-DD" and day["time_format"] is False
+    for kind in ("viec", "tien"):
+        numbers = {f["name"]: f for f in form[kind]["fields"]}
+        expected = [n for n in COUNT_FIELDS if kind == "tien" or n != "giam"]
+        assert list(numbers) == [*expected, "ty_le", "so_cung_ky", "chi_tieu"]
+        for name, field in numbers.items():
+            assert field["widget"] == "number" and field["label"] == FIELD_LABELS[name]
+        assert numbers["giai_quyet_xong"]["value_type"] == "int"
+        assert numbers["ty_le"]["value_type"] == "float" and numbers["ty_le"]["max"] == 100
+        assert "min" not in numbers["so_cung_ky"]  # a decrease is negative
+    unit = {f["name"]: f for f in form["don_vi"]["fields"]}
+    assert form["don_vi"]["widget"] == "list"
+    assert list(unit) == ["ten", "viec", "tien"]
+    assert "chi_tieu" not in {f["name"] for f in unit["viec"]["fields"]}
+
+
+# --- The editor in a browser against decap-server ----------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"decap-server did not start on port {port}")
+
+
+@pytest.fixture(scope="session")
+def admin_bundle(tmp_path_factory):
+    """The editor bundle, built from node_modules as `make admin` builds it."""
+    if not (ROOT / "node_modules/decap-cms-app").exists():
+        pytest.fail("node_modules is missing: `make node-deps` installs decap-cms-app")
+    bundle = tmp_path_factory.mktemp("admin") / "bantin-admin.js"
+    result = subprocess.run(
+        ["node", "admin/build.mjs", str(bundle)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return bundle
+
+
+@pytest.fixture
+def editor(tmp_path, admin_bundle):
+    """A site folder served by decap-server (as `make admin` runs it) and its preview build."""
+    repo = tmp_path / "site"
+    shutil.copytree(SITES / "basic", repo / "content")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "BIND_HOST": "127.0.0.1",
+        "GIT_REPO_DIRECTORY": str(repo),
+        "LOG_LEVEL": "warn",
+    }
+    server = subprocess.Popen(
+        [str(ROOT / "node_modules/.bin/decap-server")],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_for_port(port)
+        output = tmp_path / "preview"
+        result = build_site(
+            repo / "content",
+            output,
+            "-e",
+            "BANTIN_FAIL_ON_PROBLEMS=false",
+            "BANTIN_PREVIEW=true",
+            f'BANTIN_DECAP_SERVER="http://127.0.0.1:{port}/api/v1"',
+            f'BANTIN_ADMIN_BUNDLE="{admin_bundle}"',
+        )
+        assert result.returncode == 0, result.stderr
+        assert (output / "admin/bantin-admin.js").exists()
+        with serve_directory(output) as base:
+            yield base, repo
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+TITLE = "Hội nghị sơ kết: kết quả 6 tháng đầu năm 2022"
+SLUG = "hoi-nghi-so-ket-6-thang-2022"
+
+
+def _write_article_with_results(page):
+    """Fill the Tin bài form as staff would, the results block included."""
+
+    def field(name, index=0):
+        return page.locator(f'[id^="{name}-field-"]').nth(index)
+
+    field("title").fill(TITLE)
+    field("date").fill("2022-04-20T08:30")
+    field("category").click()
+    page.get_by_text("Tin hoạt động", exact=True).click()
+    field("slug").fill(SLUG)
+    field("status").click()
+    page.get_by_text("Đăng", exact=True).click()
+    page.get_by_role("button", name="Mở ra").first.click()  # Kết quả thi hành án
+    field("tieu_de").fill("Kết quả thi hành án dân sự 6 tháng đầu năm 2022")
+    field("tu").fill("2021-10-01")
+    field("den").fill("2022-03-31")
+    field("co_dieu_kien").fill("5588")
+    field("giai_quyet_xong").fill("2073")
+    field("ty_le").fill("37.1")
+    field("so_cung_ky").fill("-12")
+    page.get_by_role("button", name="Mở ra").first.click()  # Về tiền
+    field("giai_quyet_xong", 1).fill("75683482000")
+    page.get_by_role("button", name="Thêm đơn vị").click()
+    field("ten").fill("Chi cục THADS thành phố Vị Thanh")
+    field("co_dieu_kien", 2).fill("612")
+    field("giai_quyet_xong", 2).fill("268")
+    page.locator('[contenteditable="true"]').last.click()
+    page.keyboard.type("Sáng 20/4, Cục tổ chức hội nghị sơ kết.")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_article_with_results_written_in_the_editor(browser, editor, tmp_path):
+    from playwright.sync_api import expect
+
+    base, repo = editor
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, timezone_id="Asia/Ho_Chi_Minh"
+    )
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(base + "/admin/")
+    expect(page.get_by_role("link", name="Hướng dẫn cho cán bộ")).to_be_visible()
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_text("Bộ sưu tập")).to_be_visible(timeout=30_000)
+    # The existing posts are listed, in Vietnamese.
+    expect(page.get_by_text("Hội nghị sơ kết: kết quả 5 tháng đầu năm 2021")).to_be_visible()
+
+    page.goto(base + "/admin/#/collections/tin/new")
+    _write_article_with_results(page)
+    page.get_by_role("button", name="Công bố").click()
+    page.get_by_text("Công bố ngay").click()
+
+    saved = repo / "content/articles/2022" / f"{SLUG}.md"
+    deadline = time.monotonic() + 30
+    while not saved.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert saved.exists(), "the editor did not save the post"
+    assert errors == []
+    context.close()
+
+    # What the editor wrote passes the strict reader and the ket_qua checks unchanged.
+    bantin_ketqua.add_field()
+    reader = BantinMarkdownReader(get_settings(PATH=str(repo / "content")))
+    _, metadata = reader.read(str(saved))
+    assert [p.format() for p in metadata.get(PROBLEMS_KEY, ())] == []
+    report = metadata["ket_qua"]
+    assert report.viec.giai_quyet_xong == 2073 and report.viec.so_cung_ky == -12
+    assert str(report.ky.tu) == "2021-10-01" and report.don_vi[0].viec.co_dieu_kien == 612
+    text = saved.read_text(encoding="utf-8")
+    assert '""' not in text  # no empty values left by untouched number fields
+
+    # And it builds into the expected results table (a normal build, which fails on problems).
+    output = tmp_path / "built"
+    result = build_site(repo / "content", output)
+    assert result.returncode == 0, result.stderr
+    html = (output / "2022/04" / SLUG / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    tables = soup.select("table.bt-table")
+    assert tables, "no results table"
+    results = tables[0].get_text(" ", strip=True)
+    assert "Kết quả thi hành án dân sự 6 tháng đầu năm 2022" in results
+    assert "2.073" in results and "5.588" in results and "37,10" in results
+    assert "75.683.482.000" in results
+    assert "Chi cục THADS thành phố Vị Thanh" in soup.get_text()
