@@ -64,6 +64,19 @@ def test_config_without_announcements_drops_that_collection(tmp_path):
     assert "thong_bao" not in _collections(editor_config(settings))
 
 
+def test_config_with_a_git_server_backend(tmp_path):
+    gitea = {
+        "name": "gitea",
+        "repo": "van-phong/trang-tin",
+        "app_id": "abc",
+        "base_url": "https://git.example.org",
+        "api_root": "https://git.example.org/api/v1",
+    }
+    config = editor_config(get_settings(PATH=str(tmp_path), BANTIN_ADMIN_BACKEND=gitea))
+    assert config["backend"] == gitea
+    assert "local_backend" not in config
+
+
 def test_results_form_uses_the_model_names_and_labels():
     form = {f["name"]: f for f in results_fields()}
     assert list(form) == ["tieu_de", "ky", "viec", "tien", "don_vi"]

@@ -139,7 +139,13 @@ def editor_config(settings) -> dict:
     content = Path(settings["PATH"]).resolve()
     repo = Path(settings.get("BANTIN_ADMIN_REPO") or content.parent).resolve()
     content_folder = os.path.relpath(content, repo).replace(os.sep, "/")
-    config["local_backend"] = {"url": settings.get("BANTIN_DECAP_SERVER", DEFAULT_DECAP_SERVER)}
+    backend = settings.get("BANTIN_ADMIN_BACKEND")
+    if backend:
+        # A shared Git server (docs/soan-thao-gitea.md): staff log in, every save is a commit.
+        config["backend"] = dict(backend)
+        config.pop("local_backend", None)
+    else:
+        config["local_backend"] = {"url": settings.get("BANTIN_DECAP_SERVER", DEFAULT_DECAP_SERVER)}
     config["media_folder"] = _in_content(config["media_folder"], content_folder)
     categories = list(settings.get("BANTIN_CATEGORIES", ()))
     fixed = {
