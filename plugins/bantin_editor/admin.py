@@ -147,6 +147,9 @@ def editor_config(settings) -> dict:
     else:
         config["local_backend"] = {"url": settings.get("BANTIN_DECAP_SERVER", DEFAULT_DECAP_SERVER)}
     config["media_folder"] = _in_content(config["media_folder"], content_folder)
+    logo = (settings.get("AGENCY") or {}).get("logo")
+    if logo:
+        config["logo_url"] = "/" + logo.lstrip("/")
     categories = list(settings.get("BANTIN_CATEGORIES", ()))
     fixed = {
         "thong_bao": settings.get("BANTIN_ANNOUNCEMENT_CATEGORY"),

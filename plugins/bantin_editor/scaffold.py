@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bantin_frontmatter.fields import suggest_slug
-from bantin_ketqua.model import FIELD_LABELS
+from bantin_ketqua.model import COUNT_FIELDS, FIELD_LABELS
 
 
 class ScaffoldError(Exception):
@@ -32,24 +32,14 @@ def _commented(lines: list[str]) -> list[str]:
 
 def _figures(kind: str, indent: str, unit: str) -> list[str]:
     """The figure fields of ``viec`` or ``tien``, empty, each labelled."""
-    names = [
-        "phai_thi_hanh",
-        "co_dieu_kien",
-        "chua_co_dieu_kien",
-        "giai_quyet_xong",
-        "thi_hanh_xong",
-        "dinh_chi",
-        *(["giam"] if kind == "tien" else []),
-        "ty_le",
-        "so_cung_ky",
-    ]
+    names = [n for n in COUNT_FIELDS if kind == "tien" or n != "giam"] + ["ty_le", "so_cung_ky"]
     notes = {
         "giai_quyet_xong": f"{unit} — BẮT BUỘC",
         "ty_le": "%, dấu chấm thập phân: 37,10% ghi 37.10",
         "so_cung_ky": "tăng ghi 53, giảm ghi -12",
     }
     return [
-        f"{indent}{name + ':':<{26}}# {FIELD_LABELS[name]} ({notes.get(name, unit)})"
+        f"{indent}{name + ':':<26}# {FIELD_LABELS[name]} ({notes.get(name, unit)})"
         for name in names
     ]
 
