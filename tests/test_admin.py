@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 
 import bantin_ketqua
 from bantin_editor.admin import editor_config, results_fields
+from bantin_frontmatter.loader import parse_front_matter
 from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader
 from bantin_ketqua.model import COUNT_FIELDS, FIELD_LABELS
 from tests.conftest import ROOT, SITES, build_site, get_settings, serve_directory
@@ -176,6 +177,26 @@ TITLE = "Hội nghị sơ kết: kết quả 6 tháng đầu năm 2022"
 SLUG = "hoi-nghi-so-ket-6-thang-2022"
 
 
+def _wait_for_file(path, changed_from=None, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_bytes() != changed_from:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the editor did not save {path.name}")
+
+
+def _open_editor(browser, base):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, timezone_id="Asia/Ho_Chi_Minh"
+    )
+    page = context.new_page()
+    page.goto(base + "/admin/")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_text("Bộ sưu tập").wait_for(timeout=30_000)
+    return context, page
+
+
 def _write_article_with_results(page):
     """Fill the Tin bài form as staff would, the results block included."""
 
@@ -213,16 +234,10 @@ def test_article_with_results_written_in_the_editor(browser, editor, tmp_path):
     from playwright.sync_api import expect
 
     base, repo = editor
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, timezone_id="Asia/Ho_Chi_Minh"
-    )
-    page = context.new_page()
+    context, page = _open_editor(browser, base)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(base + "/admin/")
     expect(page.get_by_role("link", name="Hướng dẫn cho cán bộ")).to_be_visible()
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_text("Bộ sưu tập")).to_be_visible(timeout=30_000)
     # The existing posts are listed, in Vietnamese.
     expect(page.get_by_text("Hội nghị sơ kết: kết quả 5 tháng đầu năm 2021")).to_be_visible()
 
@@ -232,10 +247,7 @@ def test_article_with_results_written_in_the_editor(browser, editor, tmp_path):
     page.get_by_text("Công bố ngay").click()
 
     saved = repo / "content/articles/2022" / f"{SLUG}.md"
-    deadline = time.monotonic() + 30
-    while not saved.exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert saved.exists(), "the editor did not save the post"
+    _wait_for_file(saved)
     assert errors == []
     context.close()
 
@@ -263,3 +275,34 @@ def test_article_with_results_written_in_the_editor(browser, editor, tmp_path):
     assert "2.073" in results and "5.588" in results and "37,10" in results
     assert "75.683.482.000" in results
     assert "Chi cục THADS thành phố Vị Thanh" in soup.get_text()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_editing_a_post_keeps_its_results_block(browser, editor):
+    """Open a hand-written post with a results block, change the title, save: same data."""
+    base, repo = editor
+    post = repo / "content/articles/2021/tong-ket-nam-2021.md"
+    shutil.copyfile(SITES / "ketqua/articles/2021/tong-ket-nam-2021.md", post)
+    before = post.read_bytes()
+    context, page = _open_editor(browser, base)
+    page.goto(base + "/admin/#/collections/tin/entries/2021/tong-ket-nam-2021")
+    title = page.locator('[id^="title-field-"]')
+    title.fill("Tổng kết công tác thi hành án dân sự năm 2021 (bản sửa)")
+    page.get_by_role("button", name="Công bố").click()
+    page.get_by_text("Công bố ngay").click()
+    _wait_for_file(post, changed_from=before)
+    context.close()
+
+    old, _ = parse_front_matter(before.decode("utf-8"))
+    new, _ = parse_front_matter(post.read_text(encoding="utf-8"))
+    assert new.data["title"] == "Tổng kết công tác thi hành án dân sự năm 2021 (bản sửa)"
+    assert new.data["ket_qua"] == old.data["ket_qua"]
+    assert {k: v for k, v in new.data.items() if k != "title"} == {
+        k: v for k, v in old.data.items() if k != "title"
+    }
+    assert "[KET_QUA]" in new.body
+    bantin_ketqua.add_field()
+    reader = BantinMarkdownReader(get_settings(PATH=str(repo / "content")))
+    _, metadata = reader.read(str(post))
+    assert metadata.get(PROBLEMS_KEY, ()) == ()
