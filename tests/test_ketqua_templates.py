@@ -29,7 +29,9 @@ def env():
     )
     environment.install_null_translations(newstyle=True)
     environment.filters.update(FILTERS)
-    bantin_ketqua.add_filters(type("Generator", (), {"env": environment})())
+    bantin_ketqua.add_filters(
+        type("Generator", (), {"env": environment, "context": {}, "settings": {}})()
+    )
     return environment
 
 
