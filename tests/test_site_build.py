@@ -153,26 +153,25 @@ def test_preview_keeps_building_and_lists_problems(tmp_path):
     assert (output / ARTICLE).is_file()
 
 
+def make_html(site, output):
+    """`make html INPUTDIR=… OUTPUTDIR=…` as a maintainer types it."""
+    return subprocess.run(
+        ["make", "--no-print-directory", "html", f"INPUTDIR={site}", f"OUTPUTDIR={output}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def test_make_html_with_other_folders_is_as_strict(tmp_path):
     site = copy_site(tmp_path)
     (site / "articles/2021/loi.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
     output = tmp_path / "out"
-    result = subprocess.run(
-        ["make", "--no-print-directory", "html", f"INPUTDIR={site}", f"OUTPUTDIR={output}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = make_html(site, output)
     assert result.returncode != 0
     assert "loi.md" in result.stderr and "«slug»" in result.stderr
     (site / "articles/2021/loi.md").unlink()
-    result = subprocess.run(
-        ["make", "--no-print-directory", "html", f"INPUTDIR={site}", f"OUTPUTDIR={output}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = make_html(site, output)
     assert result.returncode == 0, result.stderr
     assert (output / ARTICLE).is_file()
