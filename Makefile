@@ -133,14 +133,19 @@ clean:
 	rm -rf "$(OUTPUTDIR)" cache
 
 # --- Quality ----------------------------------------------------------------------------------
-# Browser tests need Debian's chromium; installed here when missing and we are root.
+# Debian packages the suite drives for real: chromium (browser tests), nginx + openssl (serving
+# tests), rsync (deploy tests), Java (Nu HTML Checker). Installed here when missing and root.
+SYSTEM_COMMANDS := chromium:chromium nginx:nginx rsync:rsync openssl:openssl java:openjdk-17-jre-headless
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; for pair in $(SYSTEM_COMMANDS); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Cài chromium (Debian)…"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      chromium fonts-noto-core fonts-dejavu-core >/dev/null; \
-	  else echo "Thiếu chromium: cài gói Debian 'chromium' để chạy kiểm thử trình duyệt."; fi; }
+	    echo "Cài gói Debian:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $$missing fonts-noto-core fonts-dejavu-core >/dev/null; \
+	  else echo "Thiếu gói Debian:$$missing (cài bằng apt-get để chạy đủ kiểm thử)."; exit 1; fi; \
+	fi
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
