@@ -207,3 +207,22 @@ def test_plugin_default_catalog_is_in_the_theme(tmp_path):
             output_path=str(tmp_path / "output"),
         )
     assert generator.env.from_string('{{ _("Trang chủ") }}').render() == "Home"
+
+
+def test_theme_catalog_holds_every_interface_string():
+    """`make messages` was run: no template string is missing from the vi catalog."""
+    with (REPO / "babel.cfg").open(encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    extracted = {
+        message[2] if isinstance(message[2], str) else message[2][0]
+        for message in extract_from_dir(str(REPO), method_map, options_map)
+    }
+    po_path = REPO / "theme" / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as po:
+        catalog = {
+            message.id if isinstance(message.id, str) else message.id[0]
+            for message in read_po(po)
+            if message.id
+        }
+    assert extracted, "no strings extracted: babel.cfg no longer matches the templates"
+    assert sorted(extracted - catalog) == [], "run `make messages` and commit the catalog"
