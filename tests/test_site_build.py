@@ -89,6 +89,8 @@ def test_feeds_are_atom_with_absolute_links(basic_site):
         links = [e.get("href") for e in tree.getroot().iterfind(".//a:entry/a:link", ns)]
         assert links, feed
         assert all(link.startswith(PUBLIC + "/") for link in links), links
+        ids = [e.text for e in tree.getroot().iterfind(".//a:entry/a:id", ns)]
+        assert all(i.startswith("tag:thads-haugiang.example.org,") for i in ids), ids
 
 
 def test_sitemap_and_robots(basic_site):
@@ -175,3 +177,42 @@ def test_make_html_with_other_folders_is_as_strict(tmp_path):
     result = make_html(site, output)
     assert result.returncode == 0, result.stderr
     assert (output / ARTICLE).is_file()
+
+
+def test_the_whole_site_is_renamed_from_configuration_alone(tmp_path):
+    """A merged province: new name, logo, contacts and domain, not one template edited."""
+    agency = {
+        "name": "Thi hành án dân sự thành phố Cần Thơ",
+        "short_name": "THADS TP Cần Thơ",
+        "parent": "Cục Quản lý thi hành án dân sự – Bộ Tư pháp",
+        "logo": "images/logo.svg",
+        "address": "Số 1 đường Ninh Kiều, TP Cần Thơ",
+        "phone": "0292 000 000",
+        "fax": "",
+        "email": "thads@cantho.example.org",
+        "responsible": "Bà Lê Thị Thu",
+        "working_hours": "Từ thứ Hai đến thứ Sáu",
+        "licence": "",
+        "external_links": [],
+    }
+    output = tmp_path / "out"
+    result = build_site(
+        SITES / "basic",
+        output,
+        f"AGENCY={json.dumps(agency, ensure_ascii=False)}",
+        f'SITENAME="{agency["name"]}"',
+        f'AUTHOR="{agency["short_name"]}"',
+        'PUBLIC_URL="https://thads.cantho.example.org"',
+        'FEED_DOMAIN="https://thads.cantho.example.org"',
+    )
+    assert result.returncode == 0, result.stderr
+    texts = [
+        p.read_text(encoding="utf-8")
+        for p in output.rglob("*")
+        if p.suffix in {".html", ".xml", ".txt", ".json"}
+    ]
+    assert not [t for t in texts if "Hậu Giang" in t or "haugiang" in t]
+    page = soup(output, ARTICLE)
+    assert "Thi hành án dân sự thành phố Cần Thơ" in page.select_one("header").get_text()
+    assert "thads@cantho.example.org" in page.select_one("footer").get_text()
+    assert page.select_one('link[rel="canonical"]')["href"].startswith("https://thads.cantho.")

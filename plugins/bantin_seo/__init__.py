@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+from feedgenerator import get_tag_uri
 from pelican import signals
 
 
@@ -21,6 +22,9 @@ def absolute_feed_links(context, feed):
     base = domain.rstrip("/") + "/"
     for item in feed.items:
         item["link"] = urljoin(base, item["link"].lstrip("/"))
+        # Pelican made the entry id from the relative link ("tag:None,…"); ids must be stable
+        # and global, so they are made again from the public address.
+        item["unique_id"] = get_tag_uri(item["link"], item["pubdate"])
     feed.feed["link"] = urljoin(base, feed.feed["link"].lstrip("/"))
 
 
