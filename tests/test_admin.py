@@ -12,6 +12,7 @@ import time
 
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
 
 import bantin_ketqua
 from bantin_editor.admin import editor_config, results_fields
@@ -43,13 +44,16 @@ def test_config_follows_the_site_settings(tmp_path):
     assert config["local_backend"] == {"url": "http://127.0.0.1:9999/api/v1"}
     assert config["media_folder"] == "content/images"
     assert config["public_folder"] == "images"
-    assert "_fields" not in config
+    assert "_fields" not in config and "_media" not in config
     collections = _collections(config)
     assert set(collections) == {"tin", "thong_bao", "van_ban", "trang"}
     articles = _fields(collections["tin"])
     assert articles["category"]["options"] == ["Tin tức", "Thông báo mới", "Văn bản"]
     assert collections["tin"]["folder"] == "content/articles"
     assert collections["tin"]["format"] == "bantin-frontmatter"
+    # Photos into content/images/, not beside the post (Decap's default for nested folders).
+    assert collections["tin"]["media_folder"] == "/content/images"
+    assert collections["tin"]["public_folder"] == "images"
     assert collections["thong_bao"]["filter"] == {"field": "category", "value": "Thông báo mới"}
     assert _fields(collections["thong_bao"])["category"]["default"] == "Thông báo mới"
     document = _fields(_fields(collections["van_ban"])["van_ban"])
@@ -197,7 +201,14 @@ def _open_editor(browser, base):
     return context, page
 
 
-def _write_article_with_results(page):
+def _upload(page, button, path):
+    """Pick a file through Decap's media library (it is written when the post is saved)."""
+    page.get_by_role("button", name=button).click()
+    page.locator('input[type="file"]').set_input_files(str(path))
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+
+
+def _write_article_with_results(page, photo):
     """Fill the Tin bài form as staff would, the results block included."""
 
     def field(name, index=0):
@@ -210,6 +221,8 @@ def _write_article_with_results(page):
     field("slug").fill(SLUG)
     field("status").click()
     page.get_by_text("Đăng", exact=True).click()
+    _upload(page, "Chọn một hình", photo)
+    field("image_alt").fill("Quang cảnh hội nghị sơ kết")
     page.get_by_role("button", name="Mở ra").first.click()  # Kết quả thi hành án
     field("tieu_de").fill("Kết quả thi hành án dân sự 6 tháng đầu năm 2022")
     field("tu").fill("2021-10-01")
@@ -242,7 +255,9 @@ def test_article_with_results_written_in_the_editor(browser, editor, tmp_path):
     expect(page.get_by_text("Hội nghị sơ kết: kết quả 5 tháng đầu năm 2021")).to_be_visible()
 
     page.goto(base + "/admin/#/collections/tin/new")
-    _write_article_with_results(page)
+    photo = tmp_path / "hoi-nghi-so-ket.jpg"
+    Image.new("RGB", (120, 80), (0, 120, 200)).save(photo)
+    _write_article_with_results(page, photo)
     page.get_by_role("button", name="Công bố").click()
     page.get_by_text("Công bố ngay").click()
 
@@ -259,6 +274,9 @@ def test_article_with_results_written_in_the_editor(browser, editor, tmp_path):
     report = metadata["ket_qua"]
     assert report.viec.giai_quyet_xong == 2073 and report.viec.so_cung_ky == -12
     assert str(report.ky.tu) == "2021-10-01" and report.don_vi[0].viec.co_dieu_kien == 612
+    # The photo went into content/images/, as staff copy photos by hand.
+    assert metadata["image"] == "images/hoi-nghi-so-ket.jpg"
+    assert (repo / "content/images/hoi-nghi-so-ket.jpg").read_bytes() == photo.read_bytes()
     text = saved.read_text(encoding="utf-8")
     assert '""' not in text  # no empty values left by untouched number fields
 
@@ -306,3 +324,41 @@ def test_editing_a_post_keeps_its_results_block(browser, editor):
     reader = BantinMarkdownReader(get_settings(PATH=str(repo / "content")))
     _, metadata = reader.read(str(post))
     assert metadata.get(PROBLEMS_KEY, ()) == ()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_document_with_its_pdf(browser, editor, tmp_path):
+    """The Văn bản collection: the register entry and the PDF, uploaded to content/documents/."""
+    base, repo = editor
+    pdf = tmp_path / "qd-125.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    context, page = _open_editor(browser, base)
+    page.goto(base + "/admin/#/collections/van_ban/new")
+
+    def field(name):
+        return page.locator(f'[id^="{name}-field-"]').first
+
+    field("title").fill("Quyết định 125/QĐ-CTHADS về kế hoạch công tác năm 2022")
+    field("date").fill("2022-04-02T09:00")
+    field("slug").fill("quyet-dinh-125-qd-cthads")
+    field("loai").fill("Quyết định")
+    field("so_ky_hieu").fill("125/QĐ-CTHADS")
+    field("co_quan_ban_hanh").fill("Cục Thi hành án dân sự tỉnh Hậu Giang")
+    field("ngay_ban_hanh").fill("2022-04-02")
+    _upload(page, "Chọn một tập tin", pdf)
+    page.get_by_role("button", name="Công bố").click()
+    page.get_by_text("Công bố ngay").click()
+    saved = repo / "content/articles/2022/quyet-dinh-125-qd-cthads.md"
+    _wait_for_file(saved)
+    context.close()
+
+    assert (repo / "content/documents/qd-125.pdf").read_bytes() == pdf.read_bytes()
+    reader = BantinMarkdownReader(get_settings(PATH=str(repo / "content")))
+    _, metadata = reader.read(str(saved))
+    assert metadata.get(PROBLEMS_KEY, ()) == ()
+    assert str(metadata["category"]) == "Văn bản"
+    assert metadata["status"] == "draft"  # the form's default until staff choose Đăng
+    document = metadata["van_ban"]
+    assert document.so_ky_hieu == "125/QĐ-CTHADS" and document.tep == "documents/qd-125.pdf"
+    assert str(document.ngay_ban_hanh) == "2022-04-02"

@@ -135,7 +135,8 @@ def editor_config(settings) -> dict:
     """The Decap configuration the editor loads, from ``admin/config.yml`` and the settings."""
     with open(ADMIN_SOURCE / "config.yml", encoding="utf-8") as handle:
         config = yaml.safe_load(handle)
-    config.pop("_fields", None)  # anchors only
+    for anchors_only in ("_media", "_fields"):
+        config.pop(anchors_only, None)
     content = Path(settings["PATH"]).resolve()
     repo = Path(settings.get("BANTIN_ADMIN_REPO") or content.parent).resolve()
     content_folder = os.path.relpath(content, repo).replace(os.sep, "/")
@@ -157,7 +158,9 @@ def editor_config(settings) -> dict:
     }
     kept = []
     for collection in config["collections"]:
-        collection["folder"] = _in_content(collection["folder"], content_folder)
+        for key in ("folder", "media_folder"):
+            if key in collection:
+                collection[key] = _in_content(collection[key], content_folder)
         fields = _fields_by_name(collection["fields"])
         for field in collection["fields"]:
             if "media_folder" in field:
