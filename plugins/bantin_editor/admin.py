@@ -25,16 +25,20 @@ DEFAULT_BUNDLE = PROJECT / "cache" / "admin" / "bantin-admin.js"
 DEFAULT_DECAP_SERVER = "http://127.0.0.1:8081/api/v1"
 GUIDES = PROJECT / "docs"
 
-# Per-field notes under the form inputs (the staff guide explains each in full).
+# Notes under the form inputs (the staff guide explains each field in full).
 _HINTS = {
     "ty_le": "Phần trăm, ví dụ 37.10 (không ghi dấu %). Có thể bỏ: trang tự tính.",
     "so_cung_ky": "Tăng ghi số dương, giảm ghi số âm (ví dụ -12).",
     "chi_tieu": "Chỉ tiêu (%) riêng của bài này; thường để trống.",
-    "giai_quyet_xong": "Bắt buộc khi có kết quả.",
 }
+_UNITS = {"viec": "Số việc", "tien": "Số đồng, ghi đủ: 75683482000"}
 
 
 def _number(name: str, kind: str) -> dict:
+    """One figure as a number input: counts are whole and not negative, rates 0–100."""
+    hint = _HINTS.get(name) or _UNITS[kind]
+    if name == "giai_quyet_xong":
+        hint += ". Bắt buộc khi có kết quả."
     field = {"label": FIELD_LABELS[name], "name": name, "widget": "number", "required": False}
     if name in ("ty_le", "chi_tieu"):
         field.update(value_type="float", min=0, max=100, step=0.01)
@@ -42,11 +46,7 @@ def _number(name: str, kind: str) -> dict:
         field.update(value_type="int", step=1)
         if name != "so_cung_ky":
             field["min"] = 0
-    unit = "số việc" if kind == "viec" else "đồng, ghi đủ: 75683482000"
-    field["hint"] = _HINTS.get(name, "") or (unit if name in COUNT_FIELDS else "")
-    if name == "giai_quyet_xong":
-        field["hint"] = f"{unit}. {_HINTS[name]}"
-    return {k: v for k, v in field.items() if v != ""}
+    return {**field, "hint": hint}
 
 
 def _figures(kind: str, *, totals: bool) -> dict:
