@@ -129,6 +129,8 @@ TEMPLATE_PAGES = {"robots.txt": "robots.txt"}
 
 # --- Search (Pagefind) -------------------------------------------------------------------------
 BANTIN_SEARCH = True
+# Word pairs with đ as the site writes them: the search page reads "dau gia" as "đấu giá".
+BANTIN_SEARCH_COMPOUNDS_SAVE_AS = "tim-kiem/tu-ghep.json"
 # Abbreviations staff write, searchable in both forms (THADS finds "thi hành án dân sự").
 BANTIN_SEARCH_ABBREVIATIONS = {
     "THADS": "thi hành án dân sự",

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bantin_search.folding import abbreviation_keywords, fold, folded_d_words, search_meta
+from bantin_search.folding import (
+    abbreviation_keywords,
+    compound_dictionary,
+    fold,
+    folded_d_words,
+    search_meta,
+)
 
 ABBREVIATIONS = {"THADS": "thi hành án dân sự", "CHV": "chấp hành viên"}
 
@@ -55,3 +61,21 @@ def test_abbreviations_work_both_ways(text, expected):
 def test_search_meta_separates_title_and_body():
     meta = search_meta("Thông báo đấu giá", ["<p>Đơn vị <b>đề nghị</b></p>"], ABBREVIATIONS)
     assert meta == {"tkd": "dau", "bkd": "don de", "kw": ""}
+
+
+def test_compound_dictionary_reads_pairs_as_the_site_writes_them():
+    texts = [
+        "Thông báo bán đấu giá tài sản. Tổ chức đấu giá.",
+        "Kết quả 6 tháng đầu năm; đấu giá lại.",
+        "Đơn thư khiếu nại",
+    ]
+    compounds = compound_dictionary(texts)
+    assert compounds["dau gia"] == "đấu giá"
+    assert compounds["dau nam"] == "đầu năm"
+    assert compounds["don thu"] == "đơn thư"
+    assert "thong bao" not in compounds  # no đ: Pagefind's own folding finds it
+
+
+def test_compound_dictionary_keeps_the_most_frequent_pairs():
+    texts = ["đơn thư " * 3, "đấu giá " * 2, "đầu tư"]
+    assert list(compound_dictionary(texts, limit=2)) == ["dau gia", "don thu"]

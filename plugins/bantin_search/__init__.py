@@ -13,6 +13,7 @@ Settings: ``BANTIN_SEARCH`` (default True), ``BANTIN_SEARCH_ABBREVIATIONS`` ({"T
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 import subprocess
@@ -22,32 +23,56 @@ from pathlib import Path
 
 from pelican import signals
 
-from .folding import search_meta, visible_text
+from .folding import compound_dictionary, search_meta, visible_text
 
 logger = logging.getLogger(__name__)
 PAGEFIND_VERSION = version("pagefind")
+# Folded word pairs → the site's spelling ("dau gia" → "đấu giá"), read by the search page.
+COMPOUNDS_SAVE_AS = "tim-kiem/tu-ghep.json"
 
 
-def attach_search_meta(generator):
-    """Compute each article's and page's search metadata once per build."""
-    abbreviations = generator.settings.get("BANTIN_SEARCH_ABBREVIATIONS", {})
-    items = [
+def _items(generator):
+    return [
         *getattr(generator, "articles", ()),
         *getattr(generator, "translations", ()),
         *getattr(generator, "pages", ()),
         *getattr(generator, "hidden_pages", ()),
     ]
-    for item in items:
-        # The raw body: reading .content here would resolve {filename} links before pages
-        # are read (Pelican warns "Unable to find …"); link targets are not searched anyway.
-        texts = [visible_text(item._content or "")]
-        for key in ("summary", "image_caption", "image_alt"):
-            if item.metadata.get(key):
-                texts.append(visible_text(str(item.metadata[key])))
-        document = item.metadata.get("van_ban")
-        if document is not None:
-            texts += [document.loai, document.so_ky_hieu, document.co_quan_ban_hanh]
-        item.search_meta = search_meta(item.title, texts, abbreviations)
+
+
+def _texts(item) -> list[str]:
+    # The raw body: reading .content here would resolve {filename} links before pages are
+    # read (Pelican warns "Unable to find …"); link targets are not searched anyway.
+    texts = [visible_text(item._content or "")]
+    for key in ("summary", "image_caption", "image_alt"):
+        if item.metadata.get(key):
+            texts.append(visible_text(str(item.metadata[key])))
+    document = item.metadata.get("van_ban")
+    if document is not None:
+        texts += [document.loai, document.so_ky_hieu, document.co_quan_ban_hanh]
+    return texts
+
+
+def prepare_search(generators):
+    """Once everything is read: each page's search metadata, and the site's đ-compounds."""
+    settings = generators[0].settings
+    if not settings.get("BANTIN_SEARCH", True):
+        return
+    abbreviations = settings.get("BANTIN_SEARCH_ABBREVIATIONS", {})
+    corpus = []
+    for generator in generators:
+        for item in _items(generator):
+            texts = _texts(item)
+            item.search_meta = search_meta(item.title, texts, abbreviations)
+            corpus.append(f"{item.title} {' '.join(texts)}")
+    save_as = settings.get("BANTIN_SEARCH_COMPOUNDS_SAVE_AS", COMPOUNDS_SAVE_AS)
+    if save_as:
+        path = Path(generators[0].output_path, save_as)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        compounds = compound_dictionary(corpus)
+        path.write_text(
+            json.dumps(compounds, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
 
 
 def run_pagefind(output_path: str) -> subprocess.CompletedProcess:
@@ -138,6 +163,5 @@ def index_site(pelican):
 
 
 def register():
-    signals.article_generator_finalized.connect(attach_search_meta)
-    signals.page_generator_finalized.connect(attach_search_meta)
+    signals.all_generators_finalized.connect(prepare_search)
     signals.finalized.connect(index_site)

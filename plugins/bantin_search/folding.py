@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -64,3 +65,34 @@ def search_meta(title: str, texts: Iterable[str], abbreviations: Mapping[str, st
         "bkd": folded_d_words(body),
         "kw": abbreviation_keywords(f"{title} {body}", abbreviations),
     }
+
+
+def d_compounds(text: str):
+    """Adjacent word pairs with a đ in them: (folded pair, the pair as written, lower case).
+
+    ``"Thông báo bán đấu giá"`` gives ``("dau gia", "đấu giá")`` and ``("ban dau", "bán đấu")``.
+    """
+    words = _WORD.findall(text)
+    for first, second in pairwise(words):
+        if first.isalpha() and second.isalpha() and any(ch in "đĐ" for ch in first + second):
+            yield f"{fold(first)} {fold(second)}", f"{first} {second}".lower()
+
+
+def compound_dictionary(texts: Iterable[str], limit: int = 3000) -> dict[str, str]:
+    """Folded pair → the site's most frequent spelling of it.
+
+    The search page uses it to read ``dau gia`` as ``đấu giá`` rather than ``đầu``: a folded
+    word alone is ambiguous (đấu, đầu, dầu), the pair written on the site almost never is.
+    The most frequent pairs are kept (``limit``) so the file stays small on large sites.
+    """
+    counts: dict[str, dict[str, int]] = {}
+    for text in texts:
+        for key, written in d_compounds(text):
+            spellings = counts.setdefault(key, {})
+            spellings[written] = spellings.get(written, 0) + 1
+    best = {
+        key: max(spellings.items(), key=lambda item: (item[1], item[0]))
+        for key, spellings in counts.items()
+    }
+    ranked = sorted(best.items(), key=lambda item: (-item[1][1], item[0]))[:limit]
+    return {key: written for key, (written, _count) in sorted(ranked)}

@@ -66,6 +66,40 @@ function resultItem(result) {
   return item;
 }
 
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+function fold(word) {
+  return word.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+}
+
+// "dau gia" typed without a Vietnamese keyboard: đấu, đầu or dầu? The site's own word pairs
+// (tu-ghep.json, written by the build) say which one this site means: "đấu giá".
+async function readAsWritten(query) {
+  const words = query.split(/\s+/).filter(Boolean);
+  const plain = words.filter((word) => !NON_ASCII.test(word));
+  if (words.length < 2 || plain.length < 2 || !form.dataset.btCompounds) return query;
+  let compounds;
+  try {
+    compounds = await (await fetch(form.dataset.btCompounds)).json();
+  } catch {
+    return query;
+  }
+  const read = [];
+  for (let i = 0; i < words.length; i += 1) {
+    const [first, second] = [words[i], words[i + 1]];
+    const pair = second !== undefined && !NON_ASCII.test(first + second)
+      ? compounds[`${fold(first)} ${fold(second)}`]
+      : undefined;
+    if (pair) {
+      read.push(pair);
+      i += 1;
+    } else {
+      read.push(first);
+    }
+  }
+  return read.join(" ");
+}
+
 async function run() {
   const params = new URLSearchParams(window.location.search);
   const query = (params.get("q") || "").normalize("NFC").trim();
@@ -85,12 +119,14 @@ async function run() {
     const filters = {};
     if (category) filters.category = category;
     if (year) filters.year = year;
-    const search = await pagefind.search(query, { filters });
+    const understood = await readAsWritten(query);
+    const search = await pagefind.search(understood, { filters });
     const results = await Promise.all(search.results.slice(0, MAX_RESULTS).map((r) => r.data()));
     list.replaceChildren(...results.map(resultItem));
     statusBox.textContent = results.length
       ? message("msgCount", { n: search.results.length, q: query })
       : message("msgNone", { q: query });
+    if (understood !== query) statusBox.textContent += ` ${message("msgRead", { q: understood })}`;
   } catch (error) {
     statusBox.textContent = message("msgError", {});
     console.warn("search failed", error);
