@@ -55,7 +55,7 @@ install-dev: $(DEV_STAMP)
 
 # Compiled catalog (.mo) is built, never committed.
 $(CATALOG).mo: $(CATALOG).po $(STAMP)
-	$(BIN)/pybabel compile --statistics -d $(CATALOG_DIR) -D messages -l vi
+	$(BIN)/pybabel --quiet compile -d $(CATALOG_DIR) -D messages -l vi
 
 # Re-extract interface strings from the templates into the catalog (then translate the .po).
 messages: $(STAMP)
