@@ -10,15 +10,11 @@ pixel ratios, summing the size of every response (headers + body, as served, unc
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import io
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -42,39 +38,11 @@ def pelican(content: Path, output: Path, cache: Path) -> float:
     return time.perf_counter() - started
 
 
-@contextlib.contextmanager
 def serve_gzip(directory: Path):
-    """Like production nginx (``gzip_static on``): HTML, CSS, JS and SVG gzipped, images as is."""
-    import gzip
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    """Like production nginx (``gzip_static on``): text gzipped, images as they are."""
+    from tests.conftest import serve_directory
 
-    class Handler(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def send_head(self):
-            path = Path(self.translate_path(self.path))
-            if path.is_dir():
-                path = path / "index.html"
-            text = path.suffix in {".html", ".css", ".js", ".svg", ".json", ".xml"}
-            if not text or "gzip" not in self.headers.get("Accept-Encoding", ""):
-                return super().send_head()
-            body = gzip.compress(path.read_bytes(), 9, mtime=0)
-            self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(str(path)))
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
-
-    handler = functools.partial(Handler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serve_directory(directory, gzip_text=True)
 
 
 def page_weights(output: Path, pages: list[str], serve) -> list[dict]:

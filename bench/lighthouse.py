@@ -12,18 +12,13 @@ bench/work/lighthouse/reports/ and rewrites bench/RESULTS-lighthouse.md.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
 import gzip
-import io
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,46 +31,17 @@ CHROME_FLAGS = (
     "--disable-dev-shm-usage"
 )
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 
 sys.path.insert(0, str(ROOT))
+from tests.conftest import serve_directory  # noqa: E402
 from tests.theme_site import page_kinds  # noqa: E402
 
 PAGES = ("home", "article-photo", "article", "category", "page", "documents", "day")
 
 
-class GzipHandler(SimpleHTTPRequestHandler):
-    """Static files, text gzipped on the fly when the browser asks (nginx gzip_static)."""
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (wants_gzip and path.suffix in COMPRESSIBLE and path.is_file()):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), 9)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-@contextlib.contextmanager
 def serve(directory: Path):
-    handler = functools.partial(GzipHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """The built site with text gzipped on the wire, as nginx's gzip_static serves it."""
+    return serve_directory(directory, gzip_text=True)
 
 
 def build(output: Path) -> None:

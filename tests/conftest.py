@@ -95,7 +95,7 @@ class _GzipHandler(_QuietHandler):
         accepts = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (accepts and path.suffix in self.TEXT and path.is_file()):
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), mtime=0)
+        body = gzip.compress(path.read_bytes(), 9, mtime=0)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
