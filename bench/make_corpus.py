@@ -1,11 +1,18 @@
 """Generate a deterministic Vietnamese news corpus in Bantin's content shape.
 
     python bench/make_corpus.py OUT_DIR --articles 2000 [--seed 1] [--photos 6]
+        [--flavour bantin|pelican|hugo]
 
 Same arguments, same bytes: articles spread over ten years in the four categories, tags,
 some with a `ket_qua` block (valid figures), some with a photo, some văn bản with a PDF, plus
 content/data/ files copied from the sample site. Used by the build benchmarks and the search
 size measurement.
+
+``--flavour`` writes the same articles and pages for the build-speed comparison
+(bench/build_bench.py): ``pelican`` with Pelican's own ``Key: value`` Markdown metadata (only
+the fields plain Pelican knows: no ``ket_qua``, ``van_ban``, ``image``; no data/ files),
+``hugo`` as a Hugo content tree (``content/``, ``static/``) with YAML front matter in Hugo's
+field names.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ import datetime as dt
 import random
 import shutil
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CATEGORIES = ["Tin hoạt động", "Thông báo", "Chỉ đạo – điều hành", "Văn bản"]
@@ -188,25 +197,84 @@ def make_photo(path: Path, rng: random.Random) -> None:
     image.save(path, "JPEG", quality=82)
 
 
-def make_corpus(out: Path, articles: int, seed: int = 1, photos: int = 6) -> None:
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """(YAML front matter, body) of a Bantin source file."""
+    _, header, body = text.split("---\n", 2)
+    return yaml.safe_load(header), body
+
+
+def pelican_metadata(text: str) -> str:
+    """The same article or page with Pelican's ``Key: value`` metadata (plain Pelican)."""
+    meta, body = split_front_matter(text)
+    lines = []
+    for key in ("title", "date", "category", "tags", "slug", "author", "summary", "lang"):
+        value = meta.get(key)
+        if value is None:
+            continue
+        if key == "tags":
+            value = ", ".join(value)
+        elif key == "date":
+            value = value if isinstance(value, str) else f"{value:%Y-%m-%d %H:%M}"
+        lines.append(f"{key.capitalize()}: {value}")
+    return "\n".join(lines) + "\n\n" + body
+
+
+def hugo_front_matter(text: str) -> str:
+    """The same article or page with YAML front matter in Hugo's field names."""
+    meta, body = split_front_matter(text)
+    hugo = {"title": meta["title"], "slug": meta["slug"]}
+    if "date" in meta:
+        date = meta["date"]
+        date = dt.datetime.strptime(date, "%Y-%m-%d %H:%M") if isinstance(date, str) else date
+        hugo["date"] = f"{date:%Y-%m-%dT%H:%M:00+07:00}"
+        hugo["categories"] = [meta["category"]]
+        hugo["tags"] = meta["tags"]
+        hugo["author"] = meta["author"]
+    if "summary" in meta:
+        hugo["summary"] = meta["summary"]
+    if "image" in meta:
+        hugo["image"] = "/" + meta["image"]
+    header = yaml.safe_dump(hugo, allow_unicode=True, sort_keys=False)
+    return "---\n" + header + "---\n" + body
+
+
+# Where each flavour puts articles, pages and static files, and how it rewrites a source file.
+FLAVOURS = {
+    "bantin": ("articles", "pages", ".", None),
+    "pelican": ("articles", "pages", ".", pelican_metadata),
+    "hugo": ("content/posts", "content/pages", "static", hugo_front_matter),
+}
+
+
+def make_corpus(
+    out: Path, articles: int, seed: int = 1, photos: int = 6, flavour: str = "bantin"
+) -> None:
     """Write the corpus to ``out`` (replaced if it exists)."""
     rng = random.Random(seed)
+    article_dir, page_dir, static_dir, convert = FLAVOURS[flavour]
     if out.exists():
         shutil.rmtree(out)
-    (out / "articles").mkdir(parents=True)
-    shutil.copytree(ROOT / "content" / "data", out / "data")
+    (out / article_dir).mkdir(parents=True)
+    static = out / static_dir
+    if flavour == "bantin":
+        shutil.copytree(ROOT / "content" / "data", out / "data")
     if (ROOT / "content" / "pages").exists():
-        shutil.copytree(ROOT / "content" / "pages", out / "pages")
-    (out / "images").mkdir()
+        (out / page_dir).mkdir(parents=True)
+        for source in sorted((ROOT / "content" / "pages").glob("*.md")):
+            text = source.read_text(encoding="utf-8")
+            (out / page_dir / source.name).write_text(
+                convert(text) if convert else text, encoding="utf-8"
+            )
+    (static / "images").mkdir(parents=True)
     logo = ROOT / "content" / "images" / "logo.svg"
     if logo.exists():
-        shutil.copy(logo, out / "images" / "logo.svg")
-    (out / "documents").mkdir()
-    (out / "documents" / "mau.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+        shutil.copy(logo, static / "images" / "logo.svg")
+    (static / "documents").mkdir()
+    (static / "documents" / "mau.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     photo_paths = []
     for number in range(photos):
         relative = f"images/bench/anh-{number + 1}.jpg"
-        make_photo(out / relative, rng)
+        make_photo(static / relative, rng)
         photo_paths.append(relative)
     start = dt.datetime(2016, 1, 4, 8, 0)
     span_minutes = 10 * 365 * 24 * 60
@@ -214,9 +282,9 @@ def make_corpus(out: Path, articles: int, seed: int = 1, photos: int = 6) -> Non
         date = start + dt.timedelta(minutes=span_minutes * index // max(articles, 1))
         photo = photo_paths[index % len(photo_paths)] if photo_paths and index % 20 == 0 else None
         year, slug, text = article(rng, index, date, photo)
-        folder = out / "articles" / str(year)
+        folder = out / article_dir / str(year)
         folder.mkdir(exist_ok=True)
-        (folder / f"{slug}.md").write_text(text, encoding="utf-8")
+        (folder / f"{slug}.md").write_text(convert(text) if convert else text, encoding="utf-8")
 
 
 def main() -> None:
@@ -225,8 +293,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--photos", type=int, default=6)
+    parser.add_argument("--flavour", choices=sorted(FLAVOURS), default="bantin")
     args = parser.parse_args()
-    make_corpus(args.out, args.articles, args.seed, args.photos)
+    make_corpus(args.out, args.articles, args.seed, args.photos, args.flavour)
 
 
 if __name__ == "__main__":
