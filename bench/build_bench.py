@@ -302,6 +302,8 @@ def bench(size: int, repeats: int, work: Path, tools: tuple[str, ...] = TOOLS) -
     saved = work / f"build-bench-{size}.json"
     record = {"data": {}, "files": {}, "load": {}}
     if tools != TOOLS:
+        if not saved.exists():
+            raise SystemExit(f"--tools needs an earlier run of all tools at {size} ({saved})")
         record = json.loads(saved.read_text())
     before = load()
     for tool in tools:
@@ -324,10 +326,8 @@ def bench(size: int, repeats: int, work: Path, tools: tuple[str, ...] = TOOLS) -
         record["load"][tool] = [before, load()]
     saved.write_text(json.dumps(record))
     loads = "; ".join(
-        f"{', '.join(t for t in TOOLS if record['load'][t] == value)}: before {value[0]}, "
-        f"after {value[1]}"
-        for value in {tuple(v): None for v in record["load"].values()}
-        for value in [list(value)]
+        f"{tool}: before {before}, after {after}"
+        for tool, (before, after) in record["load"].items()
     )
     return table(size, record["data"], record["files"]) + f"\nLoad average (1/5/15 min): {loads}."
 
