@@ -37,7 +37,7 @@ help:
 	@echo "  make rollback    quay lại bản đã đăng trước đó"
 	@echo "  make test        chạy toàn bộ kiểm thử"
 	@echo "  make clean       xóa output/ và bộ nhớ đệm"
-	@echo "Biến: INPUTDIR=… OUTPUTDIR=… PELICANOPTS=…"
+	@echo "Biến: INPUTDIR=… OUTPUTDIR=… PELICANOPTS=… SETTINGS='KHÓA=giá_trị …'"
 
 # --- Setup ------------------------------------------------------------------------------------
 $(STAMP): requirements/base.lock pyproject.toml
@@ -63,17 +63,24 @@ messages: $(STAMP)
 	$(BIN)/pybabel update --no-fuzzy-matching -i $(CATALOG_DIR)/messages.pot -d $(CATALOG_DIR) -D messages -l vi
 
 # --- Building ---------------------------------------------------------------------------------
+# Extra settings go in SETTINGS='KEY=value …' (JSON values): Pelican keeps only the last -e it
+# is given, so a -e in PELICANOPTS would silently drop the preview's own settings.
+SETTINGS ?=
+ifneq ($(filter -e --extra-settings,$(PELICANOPTS)),)
+$(error Đừng dùng -e trong PELICANOPTS (Pelican chỉ giữ -e cuối cùng): dùng SETTINGS='KHÓA=giá_trị')
+endif
+
 html: $(STAMP) $(CATALOG).mo
-	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) $(if $(strip $(SETTINGS)),-e $(SETTINGS))
 
 # Preview builds keep the valid pages and list the problems instead of failing.
 PREVIEW := -e BANTIN_FAIL_ON_PROBLEMS=false
 
 regenerate: $(STAMP) $(CATALOG).mo
-	$(PELICAN) -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PREVIEW) $(PELICANOPTS)
+	$(PELICAN) -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) $(PREVIEW) $(SETTINGS)
 
 serve: $(STAMP)
-	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(PELICANOPTS)
+	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(PELICANOPTS) $(if $(strip $(SETTINGS)),-e $(SETTINGS))
 
 # The live preview (bantin_editor): the open page reloads after each rebuild and shows content
 # errors as a banner; each rebuild prints its time; /admin/ serves the web editor.
@@ -81,7 +88,7 @@ DECAP_PORT ?= 8081
 LIVE_PREVIEW := $(PREVIEW) BANTIN_PREVIEW=true BANTIN_DECAP_SERVER='"http://$(HOST):$(DECAP_PORT)/api/v1"'
 
 devserver: $(STAMP) $(CATALOG).mo
-	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(LIVE_PREVIEW) $(PELICANOPTS)
+	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(PELICANOPTS) $(LIVE_PREVIEW) $(SETTINGS)
 
 # --- Writing without Git (docs/huong-dan-soan-bai.md) --------------------------------------
 # TITLE, CATEGORY, KET_QUA and FILE are read from the environment (make puts command-line
