@@ -8,6 +8,7 @@ designer placed them; titles are NFC-normalised first so no mark is left to comb
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -17,7 +18,7 @@ from dataclasses import asdict, dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
-CARD_VERSION = 1
+CARD_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,16 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     return lines
 
 
+@functools.lru_cache(maxsize=32)
+def _font(font_path: str, size: int) -> ImageFont.FreeTypeFont:
+    """Fonts are loaded once per worker, not several times per card (build_bench profile)."""
+    return ImageFont.truetype(font_path, size, layout_engine=ImageFont.Layout.BASIC)
+
+
 def fit_title(title: str, font_path: str, width: int, max_lines: int = 4):
     """The largest font size (64 → 40 px) at which the title fits; else cut with "…"."""
     for size in range(64, 39, -4):
-        font = ImageFont.truetype(font_path, size, layout_engine=ImageFont.Layout.BASIC)
+        font = _font(font_path, size)
         lines = wrap(title, font, width)
         if len(lines) <= max_lines:
             return font, lines
@@ -102,7 +109,7 @@ def draw_card(
         top = (band_height - logo.height) // 2
         card.paste(logo, (margin, top), logo)
         text_left = margin + logo.width + 28
-    agency_font = ImageFont.truetype(font_path, 36, layout_engine=ImageFont.Layout.BASIC)
+    agency_font = _font(font_path, 36)
     agency_lines = wrap(agency, agency_font, style.width - text_left - margin)[:2]
     line_height = 46
     y = (band_height - line_height * len(agency_lines)) // 2
@@ -119,7 +126,7 @@ def draw_card(
     for line in lines:
         draw.text((margin, y), line, font=font, fill=style.text)
         y += line_height
-    footer_font = ImageFont.truetype(font_path, 28, layout_engine=ImageFont.Layout.BASIC)
+    footer_font = _font(font_path, 28)
     draw.rectangle((margin, footer_top, margin + 80, footer_top + 6), fill=style.band)
     draw.text((margin, footer_top + 20), text.footer, font=footer_font, fill=style.muted)
     return card
@@ -132,7 +139,9 @@ def write_card(
     card = draw_card(text, style, font_path, logo_png)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     temporary = f"{path}.tmp{os.getpid()}"
-    card.save(temporary, "JPEG", quality=style.quality, optimize=True, progressive=True)
+    # Baseline, not optimised/progressive: those were half of a card's cost and a 1200×630 card
+    # is read by link-preview crawlers, not streamed to readers.
+    card.save(temporary, "JPEG", quality=style.quality)
     os.replace(temporary, path)
 
 
