@@ -155,6 +155,10 @@ def devserver(site, tmp_path):
 
 
 def _edit(path: Path, old: str, new: str) -> None:
+    # Pelican's autoreload starts a new file watcher only after each build returns
+    # (pelican.utils.wait_for_changes), so a save in that instant is missed; on this busy
+    # 2-core machine the instant can last a while. Staff would save again; the test waits.
+    time.sleep(2)
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf-8")
