@@ -117,8 +117,9 @@ YEAR_ARCHIVE_URL = "{date:%Y}/"
 YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
 MONTH_ARCHIVE_URL = "{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
-DAY_ARCHIVE_URL = "{date:%Y}/{date:%m}/{date:%d}/"
-DAY_ARCHIVE_SAVE_AS = DAY_ARCHIVE_URL + "index.html"
+# No page per day: each day is a heading (#ngay-DD) on its month page, where the day picker
+# (luu-tru/ngay-co-tin.json) and old /YYYY/MM/DD/ addresses (deploy/nginx.conf) lead.
+DAY_ARCHIVE_SAVE_AS = ""
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),

@@ -38,7 +38,10 @@ def nu_checker(site):
     yield process
     if process.poll() is None:  # the check itself was not selected or timed out
         process.kill()
-        process.communicate()
+    # Unread pipes (the check not selected) would warn as unclosed files at exit.
+    process.stdout.close()
+    process.stderr.close()
+    process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -203,24 +206,72 @@ def type_date(page, iso):
     page.keyboard.type("".join(parts[name] for name in order))
 
 
-def test_day_picker_goes_to_a_day_with_news_from_the_keyboard(base_url, watch, site):
-    days = json.loads((site / "luu-tru/ngay-co-tin.json").read_text())
+def news_days(site) -> dict[str, str]:
+    """The picker's map: day with news → its month page and heading ("2021/03/#ngay-19")."""
+    return json.loads((site / "luu-tru/ngay-co-tin.json").read_text())
+
+
+def pick_day(page, iso):
+    focus_by_tab(page, "#bt-daypicker-date")
+    type_date(page, iso)
+    assert page.input_value("#bt-daypicker-date") == iso
+    page.keyboard.press("Enter")
+
+
+def test_day_picker_goes_to_the_day_on_its_month_page_from_the_keyboard(base_url, watch, site):
+    day, target = list(news_days(site).items())[-1]
     view = watch(360)
     page = view.page
     page.goto(base_url + "/")
-    focus_by_tab(page, "#bt-daypicker-date")
-    type_date(page, days[-1])
-    assert page.input_value("#bt-daypicker-date") == days[-1]
     with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert page.url == base_url + "/" + days[-1].replace("-", "/") + "/"
-    assert page.locator("h1").inner_text().startswith("Các tin đã đưa ngày")
+        pick_day(page, day)
+    assert page.url == base_url + "/" + target
+    assert page.locator("h1").inner_text().startswith("Tin tháng")
+    heading = page.locator(":target")
+    assert heading.get_attribute("id") == "ngay-" + day[8:]
+    assert heading.inner_text().endswith("/".join(reversed(day.split("-"))))
+    assert heading.is_visible()
+    # The keyboard carries on from the day: the next Tab reaches its first news.
+    page.keyboard.press("Tab")
+    first_news = page.locator(":target + ul a").first.get_attribute("href")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == first_news
+    assert run_axe(page) == []
     assert view.errors == [] and view.failed == [] and view.outside == []
+
+
+def test_day_picker_moves_within_the_month_page(base_url, watch, site):
+    by_month = {}
+    for day, target in news_days(site).items():
+        by_month.setdefault(target.partition("#")[0], []).append(day)
+    month, days = next((m, d) for m, d in by_month.items() if len(d) >= 2)
+    view = watch(1280)
+    page = view.page
+    page.goto(base_url + "/" + month)
+    pick_day(page, days[0])
+    page.wait_for_url(base_url + "/" + month + "#ngay-" + days[0][8:])
+    assert page.evaluate("document.querySelector(':target').id") == "ngay-" + days[0][8:]
+    assert view.errors == [] and view.failed == [] and view.outside == []
+
+
+def test_day_picker_without_the_list_of_days_still_goes_to_the_month(browser, base_url, site):
+    """The map cannot be loaded (a flaky connection): the month page, at the day's heading."""
+    day = min(news_days(site))
+    context = browser.new_context()
+    context.route("**/ngay-co-tin.json", lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/luu-tru/")
+        with page.expect_navigation():
+            pick_day(page, day)
+        assert page.url == f"{base_url}/{day[:4]}/{day[5:7]}/#ngay-{day[8:]}"
+        assert page.evaluate("document.querySelector(':target').id") == "ngay-" + day[8:]
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("when", ["same month as the last news", "before any news"])
 def test_day_picker_says_when_a_day_has_no_news(when, base_url, watch, site):
-    days = json.loads((site / "luu-tru/ngay-co-tin.json").read_text())
+    days = list(news_days(site))
     if when == "before any news":
         empty = f"{int(days[0][:4]) - 1}-01-01"
     else:
@@ -228,9 +279,7 @@ def test_day_picker_says_when_a_day_has_no_news(when, base_url, watch, site):
     view = watch(1280)
     page = view.page
     page.goto(base_url + "/luu-tru/")
-    focus_by_tab(page, "#bt-daypicker-date")
-    type_date(page, empty)
-    page.keyboard.press("Enter")
+    pick_day(page, empty)
     message = page.locator(".bt-daypicker__message")
     day = "/".join(reversed(empty.split("-")))
     page.wait_for_function(
@@ -238,12 +287,16 @@ def test_day_picker_says_when_a_day_has_no_news(when, base_url, watch, site):
         arg=f"Không có tin nào được đưa ngày {day}.",
     )
     # A link to the month's news when that month has some.
-    assert message.get_by_role("link").count() == (1 if when.startswith("same") else 0)
+    links = message.get_by_role("link")
+    assert links.count() == (1 if when.startswith("same") else 0)
+    if links.count():
+        assert links.get_attribute("href") == f"/{empty[:4]}/{empty[5:7]}/"
     assert page.url == base_url + "/luu-tru/"
     assert view.errors == [] and view.failed == [] and view.outside == []
 
 
-def test_without_javascript_pages_read_and_the_picker_leads_to_the_archive(browser, base_url):
+def test_without_javascript_pages_read_and_the_picker_leads_to_the_archive(browser, base_url, site):
+    day = min(news_days(site))
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
@@ -251,10 +304,14 @@ def test_without_javascript_pages_read_and_the_picker_leads_to_the_archive(brows
         assert page.locator("[data-bt-textsize]").is_hidden()
         assert page.locator("#bt-share-url").input_value().startswith("https://")
         page.goto(base_url + "/")
-        page.fill("#bt-daypicker-date", "2021-08-06")
+        page.fill("#bt-daypicker-date", day)
         page.locator(".bt-daypicker__form button").click()
         page.wait_for_url("**/luu-tru/**")
         assert page.locator("h1").inner_text() == "Lưu trữ tin"
+        # From the archive, the month, where the day has its own heading.
+        page.locator(f'.bt-archive__months a[href="/{day[:4]}/{day[5:7]}/"]').click()
+        page.wait_for_url(f"**/{day[:4]}/{day[5:7]}/")
+        assert page.locator(f"#ngay-{day[8:]}").is_visible()
     finally:
         context.close()
 

@@ -7,7 +7,13 @@ from types import SimpleNamespace
 
 import pytest
 from bantin_data.schema import MenuItem
-from bantin_theme.navigation import category_links, documents, news_days, section_navigation
+from bantin_theme.navigation import (
+    category_links,
+    day_anchor,
+    documents,
+    news_days,
+    section_navigation,
+)
 
 
 class Item(SimpleNamespace):
@@ -40,10 +46,30 @@ def test_category_links_do_not_depend_on_the_order_given():
     assert (newer.title, older.title) == ("t3", "t1")
 
 
-def test_news_days_are_distinct_and_oldest_first():
+def test_news_days_map_each_day_to_its_month_page_and_heading_oldest_first():
     items = [article("a", 19), article("b", 2), article("c", 19)]
-    assert news_days(items) == ["2021-03-02", "2021-03-19"]
-    assert news_days([]) == []
+    assert news_days([("2021/03/", items)]) == {
+        "2021-03-02": "2021/03/#ngay-02",
+        "2021-03-19": "2021/03/#ngay-19",
+    }
+    assert list(news_days([("2021/03/", items)])) == ["2021-03-02", "2021-03-19"]
+    assert news_days([]) == {}
+
+
+def test_a_day_split_across_month_pages_links_to_the_first_page_listing_it():
+    page_one = [article("a", 20), article("b", 19)]
+    page_two = [article("c", 19), article("d", 2)]
+    pages = [("2021/03/", page_one), ("2021/03/trang/2/", page_two)]
+    assert news_days(pages) == {
+        "2021-03-02": "2021/03/trang/2/#ngay-02",
+        "2021-03-19": "2021/03/#ngay-19",
+        "2021-03-20": "2021/03/#ngay-20",
+    }
+
+
+def test_day_anchor_has_two_digits():
+    assert day_anchor(dt.date(2021, 3, 7)) == "ngay-07"
+    assert day_anchor(dt.datetime(2021, 3, 19, 8, 30)) == "ngay-19"
 
 
 def test_documents_are_newest_issue_first_and_only_those_with_a_block():

@@ -6,10 +6,12 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from urllib.parse import quote
 
 import pytest
 
+from tests.conftest import ROOT, build_site
 from tests.theme_site import page_path, sample_site, soup
 
 pytestmark = pytest.mark.slow
@@ -149,26 +151,132 @@ def test_pagination_uses_trang_urls_and_marks_the_current_page(site):
 
 
 def test_breadcrumbs_lead_up_from_archives(site):
-    day = page_path("day")
-    crumbs = [a["href"] for a in soup(site, day).select(".bt-breadcrumbs a")]
-    assert crumbs == ["/", "/luu-tru/", day[:6], day[:9]]
+    month = page_path("month")
+    crumbs = [a["href"] for a in soup(site, month).select(".bt-breadcrumbs a")]
+    assert crumbs == ["/", "/luu-tru/", month[:6]]
 
 
-def test_news_days_list_matches_the_day_archives(site):
+DAY_PATTERN = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/index.html"
+VIETNAMESE_DAY = re.compile(r"^(Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ Nhật), \d{2}/\d{2}/\d{4}$")
+
+
+def month_pages(site):
+    return sorted(site.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/index.html"))
+
+
+def day_headings(page):
+    """``(id, datetime, text)`` of each day heading of a month page, in page order."""
+    return [
+        (h["id"], h.time["datetime"], h.get_text(strip=True))
+        for h in page.select("main h2.bt-archive__day")
+    ]
+
+
+def test_no_day_pages_are_written(site):
+    assert list(site.glob(DAY_PATTERN)) == []
+    assert not re.search(r"<loc>[^<]*/\d{4}/\d{2}/\d{2}/</loc>", (site / "sitemap.xml").read_text())
+
+
+def test_month_page_lists_its_days_under_dated_headings_newest_first(site):
     days = json.loads((site / "luu-tru/ngay-co-tin.json").read_text())
-    folders = sorted(
-        "-".join(f.parent.relative_to(site).parts)
-        for f in site.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/index.html")
-    )
-    assert days == folders
+    assert month_pages(site)
+    for file in month_pages(site):
+        year, month = file.parent.relative_to(site).parts
+        headings = day_headings(soup(site, str(file.relative_to(site))))
+        dates = [iso for _id, iso, _text in headings]
+        assert dates == sorted(dates, reverse=True) and len(set(dates)) == len(dates), file
+        assert sorted(dates) == [d for d in days if d.startswith(f"{year}-{month}-")], file
+        for anchor, iso, text in headings:
+            assert anchor == "ngay-" + iso[8:], (file, anchor)
+            assert VIETNAMESE_DAY.match(text) and text.endswith(
+                "/".join(reversed(iso.split("-")))
+            ), text
+
+
+def test_each_day_lists_exactly_its_own_news(site):
+    """The articles under a day heading are the ones published that day, each once."""
+    article_days = {}
+    for file in site.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[a-z]*/index.html"):
+        stamp = soup(site, str(file.relative_to(site))).select_one("article time[datetime]")
+        article_days["/" + file.parent.relative_to(site).as_posix() + "/"] = stamp["datetime"][:10]
+    listed = []
+    for file in month_pages(site):
+        for heading in soup(site, str(file.relative_to(site))).select("main h2.bt-archive__day"):
+            links = heading.find_next_sibling("ul").select("a")
+            assert links, heading
+            for link in links:
+                assert article_days[link["href"]] == heading.time["datetime"], link["href"]
+                listed.append(link["href"])
+    assert sorted(listed) == sorted(article_days)
+
+
+def assert_picker_targets_exist(site):
+    """Every entry of the picker's map: an existing page with the day's heading on it."""
+    days = json.loads((site / "luu-tru/ngay-co-tin.json").read_text())
+    assert days
+    for day, target in days.items():
+        path, _, anchor = target.partition("#")
+        assert not path.startswith("/") and path.endswith("/"), target
+        assert (site / path / "index.html").is_file(), target
+        heading = soup(site, "/" + path).find(id=anchor)
+        assert heading is not None and heading.name == "h2", target
+        assert heading.time["datetime"] == day, target
+    return days
+
+
+def test_every_day_picker_entry_points_at_an_existing_page_and_heading(site):
+    days = assert_picker_targets_exist(site)
+    assert list(days) == sorted(days)
+    assert all(target == f"{d[:4]}/{d[5:7]}/#ngay-{d[8:]}" for d, target in days.items())
 
 
 def test_day_picker_works_without_javascript_through_the_archive(site):
     form = soup(site, "/").select_one("form[data-bt-daypicker]")
     assert form["action"] == "/luu-tru/" and form["method"] == "get"
     assert form.select_one('input[type="date"]')["id"] == form.select_one("label")["for"]
+    assert form["data-site"] == "/" and form["data-days"] == "/luu-tru/ngay-co-tin.json"
     months = [a["href"] for a in soup(site, "/luu-tru/").select(".bt-archive__months a")]
     assert months and all((site / m.lstrip("/") / "index.html").is_file() for m in months)
+
+
+BASIC = ROOT / "tests/sites/basic"
+EXTRA_MARCH_NEWS = {  # with basic's own 19 March 2021 news: four days in March, five articles
+    "ngay-hai.md": "2021-03-02 08:00",
+    "ngay-hai-chieu.md": "2021-03-02 15:00",
+    "ngay-hai-lam.md": "2021-03-25 09:00",
+}
+
+
+def test_paginated_month_pages_are_found_by_the_day_picker(tmp_path):
+    """If PAGINATED_TEMPLATES names period_archives, each day links to the page listing it."""
+    content = tmp_path / "content"
+    shutil.copytree(BASIC, content)
+    for name, date in EXTRA_MARCH_NEWS.items():
+        slug = name.removesuffix(".md")
+        (content / "articles/2021" / name).write_text(
+            f'---\ntitle: "Tin {slug}"\ndate: {date}\ncategory: Tin hoạt động\n'
+            f"slug: {slug}\nsummary: Tin ngắn.\n---\nNội dung tin {slug}.\n",
+            encoding="utf-8",
+        )
+    output = tmp_path / "output"
+    result = build_site(
+        content,
+        output,
+        'PAGINATED_TEMPLATES={"index": null, "tag": null, "category": null, "period_archives": 2}',
+        "BANTIN_SEARCH=false",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (output / "2021/03/trang/2/index.html").is_file()
+    days = assert_picker_targets_exist(output)
+    # Newest first, two a page: 25th and 19th on page 1, the 2nd (both articles) on page 2.
+    assert {d: t for d, t in days.items() if d.startswith("2021-03")} == {
+        "2021-03-25": "2021/03/#ngay-25",
+        "2021-03-19": "2021/03/#ngay-19",
+        "2021-03-02": "2021/03/trang/2/#ngay-02",
+    }
+    second = soup(output, "/2021/03/trang/2/")
+    assert [h[0] for h in day_headings(second)] == ["ngay-02"]
+    assert second.select_one('.bt-pagination [aria-current="page"]')["href"] == "/2021/03/trang/2/"
 
 
 def test_article_without_photo_fits_one_round_trip(site):

@@ -60,7 +60,6 @@ def page_kinds(site: Path) -> dict[str, str]:
     articles = sorted(site.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[a-z]*/index.html"))
     with_photo = [a for a in articles if 'class="bt-figure' in a.read_text(encoding="utf-8")]
     without_photo = [a for a in articles if a not in with_photo]
-    days = sorted(site.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/index.html"))
     months = sorted(site.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/index.html"))
     years = sorted(site.glob("[0-9][0-9][0-9][0-9]/index.html"))
     categories = sorted(site.glob("chuyen-muc/*/index.html"))
@@ -81,7 +80,6 @@ def page_kinds(site: Path) -> dict[str, str]:
         "archives": "/luu-tru/",
         "year": _url(site, years[-1]) if years else None,
         "month": _url(site, months[-1]) if months else None,
-        "day": _url(site, days[-1]) if days else None,
         "page": "/gioi-thieu/",
         "page-english": "/english/",
         "documents": "/van-ban/",
@@ -107,7 +105,6 @@ KINDS = (
     "archives",
     "year",
     "month",
-    "day",
     "page",
     "page-english",
     "documents",

@@ -3,7 +3,9 @@
 - on every article: ``other_news`` ("Các tin khác", same category), ``newer_in_category`` and
   ``older_in_category`` (previous/next links);
 - extra pages: the documents list (Văn bản, from ``van_ban`` blocks), the HTML site map, the
-  404 page, and a JSON list of days with news that the "Các tin đã đưa ngày" picker reads.
+  404 page, and a JSON map of the days with news that the "Các tin đã đưa ngày" picker reads:
+  each day → its month archive page (the right page when months are paginated) and the day's
+  heading there (``#ngay-07``). There are no day pages (``DAY_ARCHIVE_SAVE_AS = ""``).
 
 Settings (defaults in :data:`DEFAULT_SETTINGS`; an empty ``*_SAVE_AS`` turns a page off):
 ``BANTIN_OTHER_NEWS_COUNT``, ``BANTIN_DOCUMENTS_URL`` / ``_SAVE_AS``, ``BANTIN_SITE_MAP_URL`` /
@@ -21,8 +23,9 @@ import os
 
 from pelican import signals
 from pelican.generators import Generator
+from pelican.paginator import Paginator
 
-from .navigation import category_links, documents, news_days, section_navigation
+from .navigation import category_links, day_anchor, documents, news_days, section_navigation
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +69,7 @@ def add_default_settings(pelican) -> None:
 def add_template_globals(generator) -> None:
     """Functions templates call (every generator has its own Jinja environment)."""
     generator.env.globals["section_navigation"] = section_navigation
+    generator.env.globals["day_anchor"] = day_anchor
 
 
 def link_articles(generator) -> None:
@@ -79,7 +83,7 @@ def link_articles(generator) -> None:
 
 
 class ThemePagesGenerator(Generator):
-    """Writes the documents list, the site map, the 404 page and the days-with-news list."""
+    """Writes the documents list, the site map, the 404 page and the days-with-news map."""
 
     def generate_output(self, writer) -> None:
         settings, context = self.settings, self.context
@@ -103,6 +107,34 @@ class ThemePagesGenerator(Generator):
             )
         self.write_news_days(articles)
 
+    def month_pages(self, articles):
+        """``(url, articles)`` of every month archive page, as Pelican's writer paginates them.
+
+        Pelican paginates period archives only when ``PAGINATED_TEMPLATES`` names
+        ``period_archives`` (this site does not); period_archives.html then lists
+        ``articles_page``, so the same Paginator over the same list finds each day's page.
+        """
+        months = self.context.get("period_archives", {}).get("month")
+        if not months:
+            # No month pages: the archive page, where the picker goes without JavaScript (it
+            # has no day headings, so the #ngay-DD that news_days adds leads to its top).
+            yield self.settings.get("ARCHIVES_URL", ""), articles
+            return
+        paginated = self.settings.get("PAGINATED_TEMPLATES", {})
+        per_page = None
+        if "period_archives" in paginated:
+            per_page = paginated["period_archives"] or self.settings["DEFAULT_PAGINATION"]
+        for month in months:
+            if not per_page:
+                yield month["url"], month["articles"]
+                continue
+            pages = Paginator(
+                month["save_as"], month["url"], month["articles"], self.settings, per_page
+            )
+            for number in pages.page_range:
+                page = pages.page(number)
+                yield page.url, page.object_list
+
     def write_news_days(self, articles) -> None:
         save_as = self.settings.get("BANTIN_NEWS_DAYS_SAVE_AS")
         if not save_as:
@@ -110,7 +142,7 @@ class ThemePagesGenerator(Generator):
         path = os.path.join(self.output_path, save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump(news_days(articles), handle, separators=(",", ":"))
+            json.dump(news_days(self.month_pages(articles)), handle, separators=(",", ":"))
         logger.debug("[bantin_theme] wrote %s", path)
 
 

@@ -34,9 +34,23 @@ def category_links(articles: Sequence, other_count: int = 5) -> dict:
     return links
 
 
-def news_days(articles: Iterable) -> list[str]:
-    """The days (``YYYY-MM-DD``, oldest first) on which at least one article was published."""
-    return sorted({article.date.strftime("%Y-%m-%d") for article in articles})
+def day_anchor(day) -> str:
+    """The id of a day's heading on its month archive page: ``ngay-07`` for the 7th."""
+    return f"ngay-{day.day:02d}"
+
+
+def news_days(pages: Iterable[tuple[str, Iterable]]) -> dict[str, str]:
+    """Each day with news (``YYYY-MM-DD``, oldest first) → where the archive lists it.
+
+    ``pages`` are ``(url, articles)`` of the month archive pages, each month's page 1 first;
+    the link is the page's URL plus the day's anchor. A day whose news is split across two
+    pages of a paginated month links to the first of them.
+    """
+    links: dict[str, str] = {}
+    for url, articles in pages:
+        for article in articles:
+            links.setdefault(f"{article.date:%Y-%m-%d}", f"{url}#{day_anchor(article.date)}")
+    return dict(sorted(links.items()))
 
 
 def documents(articles: Iterable) -> tuple:

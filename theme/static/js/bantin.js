@@ -47,11 +47,8 @@
     });
   }
 
-  function fill(pattern, year, month, day) {
-    return pattern
-      .replace("{date:%Y}", year)
-      .replace("{date:%m}", month)
-      .replace("{date:%d}", day);
+  function fill(pattern, year, month) {
+    return pattern.replace("{date:%Y}", year).replace("{date:%m}", month);
   }
 
   function setupDayPicker(form) {
@@ -60,6 +57,7 @@
     var days = null;
     function newsDays() {
       // Fetched once, on the first search: pages that never use the picker never load it.
+      // {"2021-03-19": "2021/03/#ngay-19", …}: each day with news → its month page and heading.
       if (!days) {
         days = fetch(form.getAttribute("data-days"))
           .then(function (response) {
@@ -76,17 +74,27 @@
       if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return; // the browser's own checks apply
       event.preventDefault();
       var parts = value.split("-");
-      newsDays().then(function (list) {
-        if (!list || list.indexOf(value) >= 0) {
-          window.location.href = fill(form.getAttribute("data-day-url"), parts[0], parts[1], parts[2]);
+      var month = fill(form.getAttribute("data-month-url"), parts[0], parts[1]);
+      message.textContent = "";
+      newsDays().then(function (map) {
+        if (!map) {
+          // No map to check against: the month page, at the day's heading if it has one.
+          window.location.href = month + "#ngay-" + parts[2];
+          return;
+        }
+        if (Object.prototype.hasOwnProperty.call(map, value)) {
+          window.location.href = form.getAttribute("data-site") + map[value];
           return;
         }
         var day = parts[2] + "/" + parts[1] + "/" + parts[0];
         message.textContent = message.getAttribute("data-empty").replace("{day}", day) + " ";
-        var link = document.createElement("a");
-        link.href = fill(form.getAttribute("data-month-url"), parts[0], parts[1], parts[2]);
-        link.textContent = message.getAttribute("data-month");
-        if (list.some(function (d) { return d.slice(0, 7) === value.slice(0, 7); })) {
+        var sameMonth = Object.keys(map).some(function (d) {
+          return d.slice(0, 7) === value.slice(0, 7);
+        });
+        if (sameMonth) {
+          var link = document.createElement("a");
+          link.href = month;
+          link.textContent = message.getAttribute("data-month");
           message.appendChild(link);
         }
       });
