@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import json
 import shutil
 import ssl
 import subprocess
@@ -131,6 +132,60 @@ def test_folder_without_slash_redirects_on_the_same_host(server):
     response, _body = get(server, "/gioi-thieu")
     assert response.status == 301
     assert response.getheader("Location") == "/gioi-thieu/"
+
+
+def old_day(server):
+    """A day with news of the served build: ``(year, month, day)`` and the built output."""
+    output = Path(server.prefix).parent / "output"
+    days = json.loads((output / "luu-tru/ngay-co-tin.json").read_text())
+    return min(days).split("-"), output
+
+
+@pytest.mark.parametrize("suffix", ["/", "", "/index.html"])
+def test_old_day_address_redirects_to_the_day_on_its_month_page(server, suffix):
+    (year, month, day), output = old_day(server)
+    assert not (output / year / month / day).exists(), "the site has no day pages"
+    response, _body = get(server, f"/{year}/{month}/{day}{suffix}")
+    assert response.status == 301
+    assert response.getheader("Location") == f"/{year}/{month}/#ngay-{day}"
+    assert_security_headers(response)
+    response, body = get(server, f"/{year}/{month}/")
+    assert response.status == 200
+    assert f'id="ngay-{day}"' in body.decode()
+
+
+def test_a_folder_shaped_like_a_day_is_served_when_it_exists(server):
+    """An article whose slug is a two-digit number keeps its own address."""
+    (year, month, _day), output = old_day(server)
+    folder = output / year / month / "31"
+    folder.mkdir()
+    try:
+        (folder / "index.html").write_text("<p>Bài số 31</p>", encoding="utf-8")
+        response, body = get(server, f"/{year}/{month}/31/")
+        assert (response.status, body.decode()) == (200, "<p>Bài số 31</p>")
+        response, _body = get(server, f"/{year}/{month}/31")
+        assert (response.status, response.getheader("Location")) == (301, f"/{year}/{month}/31/")
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_malformed_day_addresses_are_not_redirected(server):
+    for path in ("/2021/3/19/", "/2021/03/19/x/", "/20210/03/19/"):
+        response, _body = get(server, path)
+        assert response.status == 404, path
+
+
+@pytest.mark.browser
+def test_browser_follows_an_old_day_address_to_the_day(server, browser):
+    (year, month, day), _output = old_day(server)
+    context = browser.new_context(ignore_https_errors=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{server.https}/{year}/{month}/{day}/", wait_until="load")
+        assert page.url == f"{server.https}/{year}/{month}/#ngay-{day}"
+        assert page.evaluate("document.querySelector(':target').id") == f"ngay-{day}"
+    finally:
+        context.close()
 
 
 def test_plain_http_redirects_to_https(server):
