@@ -89,6 +89,8 @@ PLUGINS = [
     "pelican.plugins.sitemap",
     # Live preview and /admin/ editor; does nothing unless BANTIN_PREVIEW (after bantin_core).
     "bantin_editor",
+    # Pages rendered on every core; unchanged pages reused from the last build (CACHE_PATH).
+    "bantin_build",
 ]
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

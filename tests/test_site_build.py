@@ -29,7 +29,6 @@ def test_clean_ascii_urls(basic_site):
         "chuyen-muc/chi-dao-dieu-hanh/index.html",
         "the/dang-uy/index.html",
         "2021/03/index.html",
-        "2021/03/19/index.html",
         "gioi-thieu/index.html",
         "english/index.html",
     ]:

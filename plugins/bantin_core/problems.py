@@ -83,6 +83,11 @@ class ProblemLog:
         with self._lock:
             return sorted(self._problems, key=lambda p: (p.source, p.line or 0, p.field))
 
+    def since(self, count: int) -> list[Problem]:
+        """The problems reported after the first ``count``, in the order they came."""
+        with self._lock:
+            return self._problems[count:]
+
     def __len__(self) -> int:
         return len(self._problems)
 

@@ -7,6 +7,8 @@ problems travel in the metadata (so they survive Pelican's content cache) and ar
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import unicodedata
 
@@ -156,7 +158,14 @@ class BantinMarkdownReader(MarkdownReader):
             self._md.convert(front.body),
             self.settings.get("BANTIN_VIDEO_HOSTS", DEFAULT_VIDEO_HOSTS),
         )
-        return body, self._pelican_metadata(metadata, front.body_line)
+        result = self._pelican_metadata(metadata, front.body_line)
+        # What every page but this one's own may show of it (bantin_build's page cache key).
+        try:
+            front_text = json.dumps([front.data, front.body_line], sort_keys=True, default=str)
+        except TypeError:  # keys of mixed types cannot be sorted; repr keeps the file's order
+            front_text = repr([front.data, front.body_line])
+        result["bantin_front_digest"] = hashlib.sha256(front_text.encode()).hexdigest()
+        return body, result
 
     def _kind(self, source_path: str) -> str:
         relative = os.path.relpath(source_path, self.settings["PATH"])

@@ -1,0 +1,78 @@
+"""Pelican plugin: build speed — pages rendered on every core, unchanged pages reused.
+
+Enable it in ``PLUGINS`` (any position). It replaces Pelican's writer with
+:class:`.writer.BantinWriter`: pages are queued while the generators run and rendered just
+before static files are copied, by ``BANTIN_BUILD_WORKERS`` processes (default: one per core);
+a page whose inputs did not change since the last build (:mod:`.fingerprint`) is linked from
+the page cache in ``CACHE_PATH/pages`` instead (``BANTIN_PAGE_CACHE = False`` turns that off).
+The output is byte-identical to a clean build's (``tests/test_incremental.py``).
+
+During output it also remembers each article's URL and ``save_as`` once computed: Pelican
+recomputes them from the URL settings on every access (46,000 times for 2,000 articles).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pelican import signals
+from pelican.contents import Content
+from pelican.generators import StaticGenerator
+
+from .writer import STATE as _state
+from .writer import BantinWriter
+
+logger = logging.getLogger("bantin")
+
+_get_url_setting = Content.get_url_setting
+
+
+def _memoised_url_setting(self, key):
+    """``Content.get_url_setting``, remembered per object once the generators are done."""
+    if not _state["frozen"]:
+        return _get_url_setting(self, key)
+    cache = self.__dict__.get("_bantin_urls")
+    if cache is None:
+        cache = self.__dict__["_bantin_urls"] = {}
+    try:
+        return cache[key]
+    except KeyError:
+        value = cache[key] = _get_url_setting(self, key)
+        return value
+
+
+_generate_static_output = StaticGenerator.generate_output
+
+
+def _flush_then_copy_static(self, writer):
+    """Render the queued pages before static files are copied (StaticGenerator runs last)."""
+    if isinstance(writer, BantinWriter):
+        writer.flush()
+    _generate_static_output(self, writer)
+
+
+def get_writer(pelican):
+    return BantinWriter
+
+
+def finish(pelican):
+    writer = _state["writer"]
+    _state["frozen"] = False
+    if writer is None:
+        return
+    _state["writer"] = None
+    writer.flush()
+    writer.prune_cache()
+    stats = writer.stats
+    logger.info(
+        "Trang: %s dựng mới, %s không đổi (lấy lại từ lần dựng trước).",
+        stats["rendered"],
+        stats["reused"],
+    )
+
+
+def register() -> None:
+    Content.get_url_setting = _memoised_url_setting
+    StaticGenerator.generate_output = _flush_then_copy_static
+    signals.get_writer.connect(get_writer)
+    signals.finalized.connect(finish)

@@ -1,0 +1,275 @@
+"""A Pelican writer that renders pages on every core and reuses pages whose inputs are unchanged.
+
+``write_file`` does what Pelican's does (same pagination, same override rules, the same
+``content_written`` signal, sent at once so the sitemap sees every page) but does not render:
+each page gets a key (:mod:`.fingerprint`: the build, the site's front-matter, the page's own
+body, the template and the output name). A page whose key is in the page cache is linked from
+it; the others are queued and rendered by :meth:`flush` in forked worker processes, which write
+the page and add it to the cache. Pelican's own writer renders one page at a time on one core.
+
+Written by hand because Pelican has no parallel or incremental writer (its ``--autoreload``
+re-renders every page; ``WRITE_SELECTED`` writes only named files and skips the rest, which is
+not a whole site).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import pickle
+import sys
+import traceback
+
+from pelican.contents import Content
+from pelican.paginator import Paginator
+from pelican.plugins import signals
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from bantin_core.problems import problem_log
+
+from . import fingerprint
+
+logger = logging.getLogger(__name__)
+
+#: The build's writer, and whether content URLs may be remembered (see ``bantin_build``):
+#: true from the first page written, when every generator has settled its metadata.
+STATE = {"writer": None, "frozen": False}
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    temporary = f"{path}.tmp{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+class BantinWriter(Writer):
+    """See the module docstring. Settings: ``BANTIN_BUILD_WORKERS``, ``BANTIN_PAGE_CACHE``."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        settings = self.settings
+        workers = settings.get("BANTIN_BUILD_WORKERS") or os.cpu_count() or 1
+        self.workers = max(1, int(workers))
+        self.cache_dir = None
+        if settings.get("BANTIN_PAGE_CACHE", True) and settings.get("CACHE_PATH"):
+            self.cache_dir = os.path.join(settings["CACHE_PATH"], "pages")
+        self._jobs: dict[str, tuple] = {}  # output path → (template, localcontext, key)
+        self._keys_used: set[str] = set()
+        self._build_digest: str | None = None
+        self._site_digest: str | None = None
+        self.stats = {"rendered": 0, "reused": 0}
+        STATE["writer"], STATE["frozen"] = self, False
+
+    # --- keys -----------------------------------------------------------------------------
+
+    def _page_key(self, template, name: str, localcontext: dict) -> str | None:
+        if self.cache_dir is None:
+            return None
+        if self._build_digest is None:
+            self._build_digest = fingerprint.build_digest(self.settings)
+            self._site_digest = fingerprint.site_digest(localcontext, problem_log.sorted())
+        digest = hashlib.sha256()
+        digest.update(f"{self._build_digest}\0{self._site_digest}\0".encode())
+        digest.update(f"{template.name}\0{name}\0{localcontext.get('SITEURL')}\0".encode())
+        for key in sorted(localcontext.keys() - self._shared_keys):
+            value = localcontext[key]
+            if isinstance(value, Content):
+                digest.update(f"{key}\0{fingerprint.body_digest(value)}\0".encode())
+        return digest.hexdigest()
+
+    # --- Pelican's interface ----------------------------------------------------------------
+
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
+        """Pelican's ``Writer.write_file``, queueing pages instead of rendering them."""
+        if not name:
+            return
+        STATE["frozen"] = True
+        self._shared_keys = context.keys()
+
+        def localcontext_for(save_as, values):
+            localcontext = context.copy()
+            localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+            if relative_urls:
+                relative_url = path_to_url(get_relative_path(save_as))
+                localcontext["SITEURL"] = relative_url
+                localcontext["localsiteurl"] = relative_url
+            localcontext["output_file"] = save_as
+            localcontext.update(values)
+            return localcontext
+
+        if paginated is None:
+            paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
+        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            per_page = (
+                self.settings["PAGINATED_TEMPLATES"][template_name]
+                or self.settings["DEFAULT_PAGINATION"]
+            )
+            paginators = {
+                key: Paginator(name, url, val, self.settings, per_page)
+                for key, val in paginated.items()
+            }
+            for page_num in range(next(iter(paginators.values())).num_pages):
+                paginated_kwargs = kwargs.copy()
+                for key, paginator in paginators.items():
+                    previous_page = paginator.page(page_num) if page_num > 0 else None
+                    page = paginator.page(page_num + 1)
+                    next_page = (
+                        paginator.page(page_num + 2) if page_num + 1 < paginator.num_pages else None
+                    )
+                    paginated_kwargs.update(
+                        {
+                            f"{key}_paginator": paginator,
+                            f"{key}_page": page,
+                            f"{key}_previous_page": previous_page,
+                            f"{key}_next_page": next_page,
+                        }
+                    )
+                self._queue(
+                    template,
+                    localcontext_for(page.save_as, paginated_kwargs),
+                    page.save_as,
+                    override_output,
+                )
+        else:
+            self._queue(template, localcontext_for(name, kwargs), name, override_output)
+
+    def _queue(self, template, localcontext, name, override) -> None:
+        path = sanitised_join(self.output_path, name)
+        # Pelican's rules for two writes to one file (Writer._open_w), decided now.
+        if path in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{path}" a second time (was previously overwritten)'
+                )
+            logger.info('Skipping "%s", not overwriting', path)
+            return
+        if path in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{path}" as Pelican has already written to it '
+                "previously (set `override=True` if intended)"
+            )
+        if override:
+            self._overridden_files.add(path)
+        self._written_files.add(path)
+        self._jobs[path] = (template, localcontext, self._page_key(template, name, localcontext))
+        signals.content_written.send(path, context=localcontext)
+
+    # --- rendering --------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Link cached pages, render the others on every core. Called before static files."""
+        jobs, self._jobs = self._jobs, {}
+        if not jobs:
+            return
+        if self.cache_dir:
+            os.makedirs(self.cache_dir, exist_ok=True)
+        pending = []
+        for path, (template, localcontext, key) in jobs.items():
+            if key is not None:
+                self._keys_used.add(key)
+                cached = os.path.join(self.cache_dir, key)
+                if os.path.exists(cached):
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+                    if os.path.lexists(path):
+                        os.unlink(path)
+                    os.link(cached, path)
+                    self.stats["reused"] += 1
+                    continue
+            pending.append((path, template, localcontext, key))
+        self.stats["rendered"] += len(pending)
+        if len(pending) < 40 or self.workers == 1:
+            problems = self._render(pending)
+        else:
+            problems = self._render_in_workers(pending)
+        problem_log.extend(problems)
+
+    def _render(self, jobs) -> list:
+        """Render and write ``jobs``; return the content problems reported meanwhile."""
+        before = len(problem_log)
+        for path, template, localcontext, key in jobs:
+            seen = len(problem_log)
+            output = template.render(localcontext).encode("utf-8")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            _write_atomically(path, output)
+            logger.info('Writing "%s"', path)
+            # A page whose rendering reported a problem is rendered again next time, so the
+            # problem is reported again (nothing is dropped by the cache).
+            if key is not None and len(problem_log) == seen:
+                cached = os.path.join(self.cache_dir, key)
+                try:
+                    os.link(path, cached)
+                except FileExistsError:
+                    pass
+                except OSError:
+                    _write_atomically(cached, output)
+        return problem_log.since(before)
+
+    def _render_in_workers(self, jobs) -> list:
+        """Fork ``workers - 1`` children; each renders every ``workers``-th job, as does this
+        process. Children send back their content problems or their error through a pipe."""
+        children = []
+        for index in range(1, self.workers):
+            read_end, write_end = os.pipe()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child, checked through its output
+                os.close(read_end)
+                status = 0
+                try:
+                    payload = ("ok", self._render(jobs[index :: self.workers]))
+                except BaseException:
+                    payload = ("error", traceback.format_exc())
+                    status = 1
+                try:
+                    with os.fdopen(write_end, "wb") as pipe:
+                        pickle.dump(payload, pipe)
+                finally:
+                    os._exit(status)
+            os.close(write_end)
+            children.append((pid, read_end))
+        problems = []
+        error = None
+        try:
+            problems.extend(self._render(jobs[0 :: self.workers]))
+        finally:
+            for pid, read_end in children:
+                with os.fdopen(read_end, "rb") as pipe:
+                    data = pipe.read()
+                os.waitpid(pid, 0)
+                try:
+                    kind, value = pickle.loads(data)
+                except Exception:
+                    kind, value = "error", "a rendering process ended without a report"
+                if kind == "ok":
+                    problems.extend(value)
+                else:
+                    error = value
+        if error:
+            raise RuntimeError(f"Rendering pages failed in a worker process:\n{error}")
+        return problems
+
+    def prune_cache(self) -> None:
+        """Forget cached pages this build did not use (the cache holds one site's pages)."""
+        if not self.cache_dir or not os.path.isdir(self.cache_dir):
+            return
+        with os.scandir(self.cache_dir) as entries:
+            for entry in entries:
+                if entry.name not in self._keys_used:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
