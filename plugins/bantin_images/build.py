@@ -26,7 +26,7 @@ from bantin_core.problems import Problem, problem_log
 from bantin_frontmatter.reader import display_path
 
 from . import markup
-from .cards import CardText, card_job, card_key, rasterize_logo
+from .cards import CardText, card_key, cards_job, rasterize_logo
 from .pipeline import RASTER_EXTENSIONS, cache_key, derive_job, file_digest, read_meta
 from .settings import Config
 
@@ -182,35 +182,52 @@ class Progress:
         self.tty = sys.stderr.isatty()
         self.every = max(1, total // 10)
 
-    def step(self) -> None:
-        self.done += 1
+    def step(self, count: int = 1) -> None:
+        before = self.done
+        self.done += count
         last = self.done == self.total
         if self.tty:
             print(f"\rẢnh: {self.done}/{self.total}", end="\n" if last else "", file=sys.stderr)
-        elif last or self.done % self.every == 0:
+        elif last or self.done // self.every != before // self.every:
             print(f"Ảnh: {self.done}/{self.total}", file=sys.stderr)
         sys.stderr.flush()
 
 
-def run_jobs(jobs: list, workers: int) -> list:
-    """Run ``(function, args)`` jobs on every core; results in job order."""
+def run_jobs(jobs: list, workers: int, counts: list[int] | None = None) -> list:
+    """Run ``(function, args)`` jobs on every core; results in job order.
+
+    ``counts``: how many photos or cards each job does, for the progress line (1 each if None).
+    """
     results: list = [None] * len(jobs)
     if not jobs:
         return results
-    progress = Progress(len(jobs))
+    counts = counts or [1] * len(jobs)
+    progress = Progress(sum(counts))
     if workers > 1 and len(jobs) > 1:
         # fork: the workers inherit the loaded plugins and Pillow plugins (pillow-heif).
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context) as pool:
             futures = {pool.submit(fn, *args): i for i, (fn, args) in enumerate(jobs)}
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                progress.step()
+                i = futures[future]
+                results[i] = future.result()
+                progress.step(counts[i])
     else:
         for i, (fn, args) in enumerate(jobs):
             results[i] = fn(*args)
-            progress.step()
+            progress.step(counts[i])
     return results
+
+
+def batches(items: list, workers: int, largest: int = 64) -> list[list]:
+    """``items`` in batches: a few per worker (so both cores finish together), at most ``largest``.
+
+    A card costs about a millisecond, as much as sending one job to a worker and back.
+    """
+    if not items:
+        return []
+    size = max(1, min(largest, -(-len(items) // (4 * max(1, workers)))))
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 @dataclass
@@ -249,9 +266,11 @@ class ImageBuild:
     def run(self) -> Stats:
         self.collect()
         photo_jobs, pending = self.plan_photos()
-        card_jobs = self.plan_cards()
+        card_jobs, card_counts = self.plan_cards()
         # One pool and one progress line for photos and cards together.
-        results = run_jobs(photo_jobs + card_jobs, self.config.workers)
+        results = run_jobs(
+            photo_jobs + card_jobs, self.config.workers, [1] * len(photo_jobs) + card_counts
+        )
         self.take_photos(pending, results[: len(photo_jobs)])
         self.fill_pages()
         self.publish()
@@ -379,15 +398,19 @@ class ImageBuild:
         return render
 
     # --- 4. share cards for articles without a photo -----------------------------------------
-    def plan_cards(self) -> list:
-        """Give every article without a photo its card; jobs for the cards not yet drawn."""
+    def plan_cards(self) -> tuple[list, list[int]]:
+        """Give every article without a photo its card; jobs for the cards not yet drawn.
+
+        The cards are sent in batches, with the style, font and logo once per batch; returns
+        the jobs and how many cards each draws.
+        """
         config = self.config
         if not config.cards:
-            return []
+            return [], []
         font_digest = file_digest(config.card_font)
         logo_png = rasterize_logo(config.card_logo) if config.card_logo else None
         logo_digest = file_digest(config.card_logo) if logo_png else ""
-        jobs = {}
+        todo: dict[str, CardText] = {}
         for article in self.articles:
             if is_raster(article.metadata.get("image") or ""):
                 continue  # its og:image is a crop of the photo
@@ -402,13 +425,11 @@ class ImageBuild:
             self.outputs[name] = cached
             self.stats.cards += 1
             if not os.path.exists(cached):
-                # Two articles with the same title share a card: drawn once.
-                jobs[cached] = (
-                    card_job,
-                    (cached, text, config.card_style, config.card_font, logo_png),
-                )
-        self.stats.cards_drawn = len(jobs)
-        return list(jobs.values())
+                todo[cached] = text  # two articles with the same title share a card
+        self.stats.cards_drawn = len(todo)
+        groups = batches(list(todo.items()), config.workers)
+        jobs = [(cards_job, (g, config.card_style, config.card_font, logo_png)) for g in groups]
+        return jobs, [len(g) for g in groups]
 
     # --- 5. the derivatives used go into the output -----------------------------------------
     def publish(self) -> None:
