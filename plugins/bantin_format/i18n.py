@@ -10,7 +10,8 @@ import gettext
 import logging
 
 from babel.support import Translations
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from markupsafe import Markup
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +44,33 @@ def install_translations(env: Environment, translations: gettext.NullTranslation
     # multi-line {% trans %} block looks up a msgid that is not in the catalog.
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(translations, newstyle=True)
+    env.globals["gettext"] = env.globals["_"] = fast_gettext(translations)
+
+
+def fast_gettext(translations: gettext.NullTranslations):
+    """Jinja's newstyle ``gettext`` with the result of a call without variables remembered.
+
+    Same result as Jinja's own (translated, marked safe when autoescaping, ``%`` formatted
+    even without variables); a page asks for the same 150 strings and Jinja's version looked
+    each up, escaped and formatted again (7 % of a build, build_bench profile).
+    """
+    lookup = translations.gettext
+    remembered: dict[tuple[str, bool], str] = {}
+
+    @pass_context
+    def gettext_(__context, __string: str, **variables):
+        autoescape = __context.eval_ctx.autoescape
+        if not variables:
+            try:
+                return remembered[__string, autoescape]
+            except KeyError:
+                pass
+        rv = lookup(__string)
+        if autoescape:
+            rv = Markup(rv)
+        rv = rv % variables
+        if not variables:
+            remembered[__string, autoescape] = rv
+        return rv
+
+    return gettext_

@@ -63,9 +63,15 @@ class BantinMarkdownReader(MarkdownReader):
         ]
         # One converter for the whole build, reset per file (creating one costs ~7 % of a build).
         self._md = Markdown(**markdown_settings)
+        # Files already read by worker processes (see preread.py), by absolute path.
+        self.preread: dict[str, tuple] = {}
 
     def read(self, source_path):
         """Return (HTML body, metadata); on problems, an unpublished stub carrying them."""
+        if self.preread:
+            done = self.preread.pop(source_path, None)
+            if done is not None:
+                return done
         source = display_path(source_path)
         problems: list[Problem] = []
         with open(source_path, "rb") as handle:
