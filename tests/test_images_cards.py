@@ -30,7 +30,7 @@ TITLES = [
 @pytest.fixture(autouse=True)
 def cold_caches():
     """Each test starts like a fresh worker."""
-    for cached in (cards._font, cards._face, cards._base, cards._has_kern_table):
+    for cached in (cards._font, cards._face, cards._base, cards._has_kern_table, cards._solid):
         cached.cache_clear()
     yield
 
@@ -73,7 +73,15 @@ def test_the_jpeg_is_the_whole_card_encoded_though_only_the_title_rows_are(title
         image.load()
 
 
+def test_grey_titles_are_drawn_in_one_channel_coloured_ones_in_three():
+    grey = cards._base(CardStyle(), AGENCY, HOST, FONT, LOGO).grey_rows
+    # The title area of the default card (below the band, above the footer): all of it.
+    assert grey.issuperset(range(10, 34)) and not grey & {0, 9, 34}
+    assert not cards._base(CardStyle(text="#0b3d91"), AGENCY, HOST, FONT, LOGO).grey_rows
+
+
 def test_another_style_and_size_still_splices_exactly():
+    """Coloured text on a cream background: drawn in RGB, not in one grey channel."""
     style = CardStyle(width=1000, height=700, background="#fffbe6", text="#0b3d91", quality=70)
     text = CardText(TITLES[1], "Chi cục THADS huyện Châu Thành A", "example.org")
     assert card_jpeg(text, style, FONT, None) == whole_jpeg(
