@@ -2,9 +2,9 @@
 
 - Every article and page gets ``search_meta`` (folded đ-words, abbreviation keywords) that the
   theme writes as hidden Pagefind metadata (``components/search_meta.html``).
-- After the build, the Pagefind binary (PyPI ``pagefind[bin]``) indexes ``output/`` into
-  ``output/pagefind/``. Only elements marked ``data-pagefind-body`` are indexed (article and
-  page bodies), never menus and footers.
+- After the build, the Pagefind binary (PyPI ``pagefind[bin]``) indexes the pages that have a
+  ``data-pagefind-body`` element (article and page bodies, never menus and footers) into
+  ``output/pagefind/``; it is given only those pages, from that element on.
 
 Settings: ``BANTIN_SEARCH`` (default True), ``BANTIN_SEARCH_ABBREVIATIONS`` ({"THADS": "thi hành
 án dân sự", …}).
@@ -15,12 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import shutil
 import subprocess
-import sys
+from collections.abc import Iterable, Iterator
 from importlib.metadata import version
 from pathlib import Path
 
+from pagefind.service import get_executable
 from pelican import signals
 
 from .folding import compound_dictionary, search_meta, visible_text
@@ -38,6 +40,21 @@ def _items(generator):
         *getattr(generator, "pages", ()),
         *getattr(generator, "hidden_pages", ()),
     ]
+
+
+# Every list of written content items Pelican's generators keep: the output files that may
+# carry data-pagefind-body (checked on the written file).
+_ITEM_LISTS = (
+    "articles",
+    "translations",
+    "drafts",
+    "drafts_translations",
+    "pages",
+    "hidden_pages",
+    "hidden_translations",
+    "draft_pages",
+    "draft_translations",
+)
 
 
 def _texts(item) -> list[str]:
@@ -58,6 +75,7 @@ def prepare_search(generators):
     settings = generators[0].settings
     if not settings.get("BANTIN_SEARCH", True):
         return
+    _INDEXED[str(Path(generators[0].output_path))] = _indexed_files(generators)
     abbreviations = settings.get("BANTIN_SEARCH_ABBREVIATIONS", {})
     corpus = []
     for generator in generators:
@@ -75,16 +93,6 @@ def prepare_search(generators):
         )
 
 
-def run_pagefind(output_path: str) -> subprocess.CompletedProcess:
-    """Index a built site with the Pagefind binary shipped by PyPI's pagefind[bin]."""
-    return subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", output_path, "--quiet"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 # Pagefind's ready-made interfaces: the search page uses pagefind.js directly, so these are
 # never requested. Removed so the published site carries only what readers can download.
 UNUSED_BUNDLE_FILES = (
@@ -96,18 +104,85 @@ UNUSED_BUNDLE_FILES = (
     "pagefind-component-ui.css",
     "pagefind-highlight.js",
 )
+# Part of every cache key: a new Pagefind or a change in what it is given rebuilds the index.
+FORMAT = f"pagefind {PAGEFIND_VERSION} input 2 {UNUSED_BUNDLE_FILES}"
+MARKER = "data-pagefind-body"
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+
+# Output files of the pages a build may index, set by prepare_search (per output folder).
+_INDEXED: dict[str, list[str]] = {}
 
 
-def indexed_pages_digest(output_path: str, extra: str = "") -> str:
-    """Hash of every HTML page Pagefind would read (path and bytes), plus ``extra``."""
+def _indexed_files(generators) -> list[str]:
+    files = set()
+    for generator in generators:
+        for name in _ITEM_LISTS:
+            for item in getattr(generator, name, ()):
+                if getattr(item, "save_as", ""):
+                    files.add(item.save_as)
+    return sorted(files)
+
+
+def search_input(html: str) -> str | None:
+    """What Pagefind needs of a page: its <html> tag (the language) and everything from the
+    first data-pagefind-body element on. <head>, menus and header come before that element
+    and Pagefind ignores everything outside it. None: the page is not indexed."""
+    body = html.find(MARKER)
+    if body < 0:
+        return None
+    start = html.rfind("<", 0, body)
+    tag = _HTML_TAG.search(html, 0, start)
+    return f"<!DOCTYPE html>{tag.group(0) if tag else '<html>'}<body>{html[start:]}"
+
+
+def search_inputs(output: Path, files: list[str] | None = None) -> Iterator[tuple[str, str]]:
+    """(site-relative path, search_input) of every indexed page, one at a time (a large
+    site's pages are not held in memory together).
+
+    ``files``: the candidates (written content items); None reads every HTML page."""
+    if files is None:
+        files = sorted(
+            p.relative_to(output).as_posix()
+            for p in output.rglob("*.html")
+            if p.relative_to(output).parts[0] != "pagefind"
+        )
+    for name in files:
+        path = output / name
+        if path.is_file():
+            text = search_input(path.read_text(encoding="utf-8"))
+            if text is not None:
+                yield name, text
+
+
+def inputs_digest(pages: Iterable[tuple[str, str]], extra: str = "") -> str:
+    """Hash of what Pagefind reads (paths and page text), plus ``extra``."""
     digest = hashlib.sha256(extra.encode())
-    root = Path(output_path)
-    for page in sorted(root.rglob("*.html")):
-        relative = page.relative_to(root).as_posix()
-        if relative.startswith("pagefind/"):
-            continue
-        digest.update(relative.encode() + b"\0" + page.read_bytes() + b"\0")
+    for path, text in pages:
+        digest.update(path.encode() + b"\0" + text.encode() + b"\0")
     return digest.hexdigest()
+
+
+def run_pagefind(pages: Iterable[tuple[str, str]], bundle: Path) -> subprocess.CompletedProcess:
+    """Index ``pages`` with the Pagefind binary of PyPI's pagefind[bin] into ``bundle``.
+
+    The pages are written to a scratch site beside ``bundle`` (the same paths, so the same
+    URLs): Pagefind reads only them, never the rest of the site.
+    """
+    site = bundle.with_name(bundle.name + ".site")
+    shutil.rmtree(site, ignore_errors=True)
+    for path, text in pages:
+        target = site / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    try:
+        return subprocess.run(
+            [str(get_executable()), "--site", str(site), "--output-path", str(bundle), "--quiet"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
 
 
 def _prune(cache: Path, keep: str, count: int = 3) -> None:
@@ -124,9 +199,13 @@ def _prune(cache: Path, keep: str, count: int = 3) -> None:
 def index_site(pelican):
     """Build the search index after everything is written.
 
+    Pagefind is given only the pages it indexes (those with a data-pagefind-body element),
+    cut to what it reads of them (search_input): it no longer parses every archive, tag
+    and list page of the site only to drop it.
+
     Pagefind writes its filter and metadata files in an arbitrary order (upstream issue
     #638: only fragments are stable), so two runs over the same pages differ in bytes. The
-    bundle is therefore kept in a cache keyed by the pages it indexed: a rebuild of the same
+    bundle is therefore kept in a cache keyed by what it indexed: a rebuild of the same
     content reuses it, which keeps builds byte-identical and skips re-indexing.
     """
     settings = pelican.settings
@@ -137,7 +216,8 @@ def index_site(pelican):
     cache = Path(
         settings.get("BANTIN_SEARCH_CACHE_PATH") or Path(settings["CACHE_PATH"]).parent / "search"
     )
-    key = indexed_pages_digest(str(output), f"pagefind {PAGEFIND_VERSION} {UNUSED_BUNDLE_FILES}")
+    files = _INDEXED.get(str(output))
+    key = inputs_digest(search_inputs(output, files), FORMAT)
     cached = cache / key
     if bundle.exists():
         shutil.rmtree(bundle)
@@ -145,7 +225,10 @@ def index_site(pelican):
         shutil.copytree(cached, bundle)
         logger.info("[bantin_search] Chỉ mục tìm kiếm không đổi, dùng lại bản đã tạo.")
         return
-    result = run_pagefind(str(output))
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cache / f"{key}.tmp"
+    shutil.rmtree(partial, ignore_errors=True)
+    result = run_pagefind(search_inputs(output, files), partial)
     if result.returncode != 0:
         logger.error(
             "[bantin_search] Không tạo được chỉ mục tìm kiếm (Pagefind): %s",
@@ -153,12 +236,9 @@ def index_site(pelican):
         )
         raise SystemExit(1)
     for name in UNUSED_BUNDLE_FILES:
-        (bundle / name).unlink(missing_ok=True)
-    cache.mkdir(parents=True, exist_ok=True)
-    partial = cache / f"{key}.tmp"
-    shutil.rmtree(partial, ignore_errors=True)
-    shutil.copytree(bundle, partial)
-    partial.rename(cached)  # complete bundles only: a build killed mid-copy leaves a .tmp
+        (partial / name).unlink(missing_ok=True)
+    partial.rename(cached)  # complete bundles only: a build killed mid-way leaves a .tmp
+    shutil.copytree(cached, bundle)
     _prune(cache, key)
 
 

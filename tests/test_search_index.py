@@ -1,0 +1,174 @@
+"""The search index: Pagefind reads only the pages it indexes, and indexes them as before.
+
+Real builds of tests/sites/search; the bundle is decoded (Pagefind 1.5.2 files are gzip of
+``pagefind_dcd`` + CBOR or JSON) and compared with a Pagefind run over the whole built site,
+which is what the build did before it gave Pagefind only the indexed pages.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+from pagefind.service import get_executable
+
+from bantin_search import search_input
+from tests.conftest import SITES, build_site
+
+pytestmark = pytest.mark.slow
+
+
+def _cbor(data: bytes, pos: int = 0):
+    """Decode one CBOR item (the subset Pagefind writes): (value, next position)."""
+    head = data[pos]
+    major, info = head >> 5, head & 0x1F
+    pos += 1
+    if info < 24:
+        arg = info
+    else:
+        size = 1 << (info - 24)
+        arg = int.from_bytes(data[pos : pos + size], "big")
+        pos += size
+    if major == 0:
+        return arg, pos
+    if major == 1:
+        return -1 - arg, pos
+    if major in (2, 3):
+        raw = data[pos : pos + arg]
+        return (raw.decode() if major == 3 else raw), pos + arg
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, pos = _cbor(data, pos)
+            items.append(item)
+        return items, pos
+    if major == 7 and info == 26:
+        return struct.unpack(">f", data[pos - 4 : pos])[0], pos
+    raise ValueError(f"CBOR type {major}/{info} not expected")
+
+
+def _read(path: Path) -> bytes:
+    data = gzip.decompress(path.read_bytes())
+    assert data.startswith(b"pagefind_dcd")
+    return data[len(b"pagefind_dcd") :]
+
+
+def _absolute(pages):
+    """Page lists store each page number as the difference from the previous one."""
+    number, result = 0, []
+    for page in pages:
+        number += page[0]
+        result.append((number, *page[1:]))
+    return result
+
+
+def _located(urls: list[str], pages) -> list:
+    return sorted((urls[n], json.dumps(rest)) for n, *rest in _absolute(pages))
+
+
+def decode(bundle: Path) -> dict:
+    """What a search can see in a bundle, independent of page numbering and file order."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    seen = {"version": entry["version"]}
+    for lang, info in entry["languages"].items():
+        meta, _ = _cbor(_read(bundle / f"pagefind.{info['hash']}.pf_meta"))
+        _version, pages, chunks, filters, sorts, fields = meta
+        fragments = [json.loads(_read(bundle / "fragment" / f"{h}.pf_fragment")) for h, _ in pages]
+        urls = [fragment["url"] for fragment in fragments]
+
+        words = {}
+        for _from, _to, name in chunks:
+            for word, pages_, variants in _cbor(_read(bundle / "index" / f"{name}.pf_index"))[0][0]:
+                located = sorted((v, _located(urls, p)) for v, p in variants)
+                words[word] = (_located(urls, pages_), located)
+        filter_values = {}
+        for name, file_hash in filters:
+            _name, values = _cbor(_read(bundle / "filter" / f"{file_hash}.pf_filter"))[0]
+            filter_values[name] = {v: sorted(urls[p] for p in ps) for v, ps in values}
+        seen[lang] = {
+            "wasm": info["wasm"],
+            "page_count": info["page_count"],
+            "pages": sorted(
+                (f["url"], json.dumps(f, sort_keys=True), count)
+                for f, (_h, count) in zip(fragments, pages, strict=True)
+            ),
+            "words": words,
+            "filters": filter_values,
+            "sorts": {key: [urls[p] for p in order] for key, order in sorts},
+            "fields": fields,
+        }
+    return seen
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("index")
+    output = root / "output"
+    result = build_site(SITES / "search", output, f'BANTIN_SEARCH_CACHE_PATH="{root / "search"}"')
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root, output
+
+
+def test_index_is_what_pagefind_makes_of_the_whole_site(built, tmp_path):
+    _root, output = built
+    whole = tmp_path / "whole"
+    site = tmp_path / "site"
+    subprocess.run(["cp", "-r", str(output), str(site)], check=True)
+    subprocess.run(["rm", "-rf", str(site / "pagefind")], check=True)
+    result = subprocess.run(
+        [str(get_executable()), "--site", str(site), "--output-path", str(whole), "--quiet"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    ours, reference = decode(output / "pagefind"), decode(whole)
+    assert ours.keys() == reference.keys()
+    for lang in ours:
+        assert ours[lang] == reference[lang], lang
+    # The pages indexed are exactly the built pages with a data-pagefind-body element.
+    marked = {
+        "/" + p.relative_to(output).as_posix().removesuffix("index.html")
+        for p in output.rglob("*.html")
+        if "data-pagefind-body" in p.read_text(encoding="utf-8")
+    }
+    indexed = {url for lang in ours if lang != "version" for url, *_ in ours[lang]["pages"]}
+    assert indexed == marked
+    assert len(marked) > 5
+
+
+def test_rebuild_of_the_same_content_reuses_the_index_byte_for_byte(built):
+    root, output = built
+    before = {
+        p.relative_to(output).as_posix(): p.read_bytes()
+        for p in (output / "pagefind").rglob("*")
+        if p.is_file()
+    }
+    again = root / "again"
+    result = build_site(SITES / "search", again, f'BANTIN_SEARCH_CACHE_PATH="{root / "search"}"')
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = {
+        p.relative_to(again).as_posix(): p.read_bytes()
+        for p in (again / "pagefind").rglob("*")
+        if p.is_file()
+    }
+    assert after == before
+    assert "pagefind/pagefind.js" in after
+    assert not [name for name in after if "pagefind-ui" in name]
+
+
+def test_search_input_keeps_the_language_and_the_indexed_part_only():
+    html = (
+        '<!DOCTYPE html><html lang="vi"><head><title>T</title></head><body>'
+        '<nav>Trang chủ</nav><main><article class="a" data-pagefind-body><h1>Đấu giá</h1>'
+        "</article></main><footer>Chân trang</footer></body></html>"
+    )
+    text = search_input(html)
+    assert text.startswith('<!DOCTYPE html><html lang="vi"><body><article class="a" data-pagefind')
+    assert "Trang chủ" not in text and "<title>" not in text
+    assert "<h1>Đấu giá</h1>" in text
+    assert search_input("<html><body><p>Danh sách thẻ</p></body></html>") is None
