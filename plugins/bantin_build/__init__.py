@@ -7,8 +7,10 @@ a page whose inputs did not change since the last build (:mod:`.fingerprint`) is
 the page cache in ``CACHE_PATH/pages`` instead (``BANTIN_PAGE_CACHE = False`` turns that off).
 The output is byte-identical to a clean build's (``tests/test_incremental.py``).
 
-During output it also remembers each article's URL and ``save_as`` once computed: Pelican
-recomputes them from the URL settings on every access (46,000 times for 2,000 articles).
+It also replaces Pelican code that is quadratic in the number of articles
+(:mod:`.pelican_fixes`), and during output it remembers each article's URL and ``save_as``
+once computed: Pelican recomputes them from the URL settings on every access (46,000 times
+for 2,000 articles).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pelican import signals
 from pelican.contents import Content
 from pelican.generators import StaticGenerator
 
+from . import pelican_fixes
 from .writer import STATE as _state
 from .writer import BantinWriter
 
@@ -72,6 +75,7 @@ def finish(pelican):
 
 
 def register() -> None:
+    pelican_fixes.install()
     Content.get_url_setting = _memoised_url_setting
     StaticGenerator.generate_output = _flush_then_copy_static
     signals.get_writer.connect(get_writer)
