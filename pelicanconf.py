@@ -92,7 +92,14 @@ PLUGINS = [
     # Pages rendered on every core; unchanged pages reused from the last build (CACHE_PATH).
     "bantin_build",
 ]
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# auto_reload off: each build (the live preview's too) makes new Jinja environments, so the
+# stat of every template on every include only cost time (2 % of a build).
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    "auto_reload": False,
+}
 
 # --- URLs: clean ASCII, one folder per page -------------------------------------------------
 ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
