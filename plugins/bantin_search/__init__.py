@@ -4,10 +4,12 @@
   theme writes as hidden Pagefind metadata (``components/search_meta.html``).
 - After the build, the Pagefind binary (PyPI ``pagefind[bin]``) indexes the pages that have a
   ``data-pagefind-body`` element (article and page bodies, never menus and footers) into
-  ``output/pagefind/``; it is given only those pages, from that element on.
+  ``output/pagefind/``; it is given only those pages, from that element on, in batches of
+  consecutive paths merged into one bundle (bundle.py): small memory, and an edit re-indexes
+  one batch.
 
 Settings: ``BANTIN_SEARCH`` (default True), ``BANTIN_SEARCH_ABBREVIATIONS`` ({"THADS": "thi hành
-án dân sự", …}).
+án dân sự", …}), ``BANTIN_SEARCH_BATCH_PAGES`` and ``BANTIN_SEARCH_BATCH_BYTES`` (batch size).
 """
 
 from __future__ import annotations
@@ -15,16 +17,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import shutil
-import subprocess
-from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
 from pagefind.service import get_executable
 from pelican import signals
 
+from .bundle import DIGESTS, MERGE_FORMAT, index_batch, merge
 from .folding import compound_dictionary, search_meta, visible_text
 
 logger = logging.getLogger(__name__)
@@ -104,10 +107,21 @@ UNUSED_BUNDLE_FILES = (
     "pagefind-component-ui.css",
     "pagefind-highlight.js",
 )
-# Part of every cache key: a new Pagefind or a change in what it is given rebuilds the index.
-FORMAT = f"pagefind {PAGEFIND_VERSION} input 2 {UNUSED_BUNDLE_FILES}"
+# Part of every cache key: a new Pagefind, a change in what it is given or in the merge
+# rebuilds the index.
+FORMAT = f"pagefind {PAGEFIND_VERSION} input 2 {MERGE_FORMAT} {UNUSED_BUNDLE_FILES}"
 MARKER = "data-pagefind-body"
 _HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+_HTML_TAG_BYTES = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+# Pages per Pagefind run. A batch ends after a page whose path hashes to 0 modulo
+# BATCH_PAGES (one page in BATCH_PAGES on average), so batch bounds depend on the paths
+# around them only: an edit re-indexes the batch of the edited page, a new article the batch
+# it joins (the last one, for dated URLs). BATCH_BYTES cuts a batch earlier: Pagefind needs
+# ≈ 20 times the markup it reads in memory, so ≈ 2 MB keeps each run near 50 MB.
+BATCH_PAGES = 128
+BATCH_BYTES = 2_000_000
+# Batches not used by the last build that are kept (undoing an edit finds its batch again).
+KEEP_BATCHES = 8
 
 # Output files of the pages a build may index, set by prepare_search (per output folder).
 _INDEXED: dict[str, list[str]] = {}
@@ -135,111 +149,202 @@ def search_input(html: str) -> str | None:
     return f"<!DOCTYPE html>{tag.group(0) if tag else '<html>'}<body>{html[start:]}"
 
 
-def search_inputs(output: Path, files: list[str] | None = None) -> Iterator[tuple[str, str]]:
-    """(site-relative path, search_input) of every indexed page, one at a time (a large
-    site's pages are not held in memory together).
-
-    ``files``: the candidates (written content items); None reads every HTML page."""
-    if files is None:
-        files = sorted(
-            p.relative_to(output).as_posix()
-            for p in output.rglob("*.html")
-            if p.relative_to(output).parts[0] != "pagefind"
-        )
-    for name in files:
-        path = output / name
-        if path.is_file():
-            text = search_input(path.read_text(encoding="utf-8"))
-            if text is not None:
-                yield name, text
+def search_input_bytes(html: bytes) -> bytes | None:
+    """search_input on UTF-8 bytes (the build reads pages without decoding them)."""
+    body = html.find(b"data-pagefind-body")
+    if body < 0:
+        return None
+    start = html.rfind(b"<", 0, body)
+    tag = _HTML_TAG_BYTES.search(html, 0, start)
+    return b"<!DOCTYPE html>" + (tag.group(0) if tag else b"<html>") + b"<body>" + html[start:]
 
 
-def inputs_digest(pages: Iterable[tuple[str, str]], extra: str = "") -> str:
-    """Hash of what Pagefind reads (paths and page text), plus ``extra``."""
-    digest = hashlib.sha256(extra.encode())
-    for path, text in pages:
-        digest.update(path.encode() + b"\0" + text.encode() + b"\0")
+def _candidates(output: Path, files: list[str] | None) -> list[str]:
+    """The written content items (``files``); None: every HTML page of the output."""
+    if files is not None:
+        return files
+    return sorted(
+        p.relative_to(output).as_posix()
+        for p in output.rglob("*.html")
+        if p.relative_to(output).parts[0] != "pagefind"
+    )
+
+
+def page_digests(output: Path, files: list[str] | None = None) -> list[tuple[str, str, int]]:
+    """(path, digest of what Pagefind reads, its size) of every indexed page, in path order.
+    Only digests are kept: a large site's pages are never held in memory together."""
+    result = []
+    root = str(output)
+    for name in sorted(_candidates(output, files)):
+        try:
+            with open(os.path.join(root, name), "rb") as file:
+                html = file.read()
+        except (FileNotFoundError, IsADirectoryError):
+            continue
+        text = search_input_bytes(html)
+        if text is not None:
+            result.append((name, hashlib.sha256(text).hexdigest(), len(text)))
+    return result
+
+
+def batches(
+    pages: list[tuple[str, str, int]], per_batch: int = BATCH_PAGES, budget: int = BATCH_BYTES
+) -> list[list[tuple[str, str, int]]]:
+    """Consecutive runs of pages (in path order): a run ends after a page whose path hash is
+    0 modulo ``per_batch``, or before its markup would pass ``budget`` bytes."""
+    result, current, size = [], [], 0
+    for page in pages:
+        if current and size + page[2] > budget:
+            result.append(current)
+            current, size = [], 0
+        current.append(page)
+        size += page[2]
+        if int.from_bytes(hashlib.sha256(page[0].encode()).digest()[:8], "big") % per_batch == 0:
+            result.append(current)
+            current, size = [], 0
+    if current:
+        result.append(current)
+    return result
+
+
+def batch_key(batch: list[tuple[str, str, int]]) -> str:
+    digest = hashlib.sha256(FORMAT.encode())
+    for path, page_digest, _size in batch:
+        digest.update(f"{path}\0{page_digest}\0".encode())
     return digest.hexdigest()
 
 
-def run_pagefind(pages: Iterable[tuple[str, str]], bundle: Path) -> subprocess.CompletedProcess:
-    """Index ``pages`` with the Pagefind binary of PyPI's pagefind[bin] into ``bundle``.
+def _index_batches(output: Path, todo: list[tuple[list, Path]], workers: int) -> None:
+    executable = str(get_executable())
 
-    The pages are written to a scratch site beside ``bundle`` (the same paths, so the same
-    URLs): Pagefind reads only them, never the rest of the site.
-    """
-    site = bundle.with_name(bundle.name + ".site")
-    shutil.rmtree(site, ignore_errors=True)
-    for path, text in pages:
-        target = site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    try:
-        return subprocess.run(
-            [str(get_executable()), "--site", str(site), "--output-path", str(bundle), "--quiet"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    finally:
-        shutil.rmtree(site, ignore_errors=True)
+    def run(job):
+        batch, dest = job
+        pages = []
+        for path, page_digest, _size in batch:
+            text = search_input_bytes((output / path).read_bytes())
+            if text is None or hashlib.sha256(text).hexdigest() != page_digest:
+                raise RuntimeError(f"{path} đổi trong lúc đánh chỉ mục")
+            pages.append((path, text))
+        index_batch(pages, dest, executable)
+
+    if workers > 1 and len(todo) > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(run, todo))
+    else:
+        for job in todo:
+            run(job)
 
 
-def _prune(cache: Path, keep: str, count: int = 3) -> None:
-    """Keep the newest bundles (a preview edits often; old ones are never read again)."""
-    bundles = sorted(
-        (p for p in cache.iterdir() if p.is_dir() and p.name != keep),
+def _prune(folder: Path, keep: set[str], count: int) -> None:
+    """Remove what ``keep`` does not name but the ``count`` newest (a preview edits often)."""
+    old = sorted(
+        (p for p in folder.iterdir() if p.name not in keep),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
-    for old in bundles[count - 1 :]:
-        shutil.rmtree(old, ignore_errors=True)
+    for path in old[count:]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _publish(source: Path, target: Path) -> None:
+    """Make ``target`` hold the files of the bundle ``source``, as hard links (the files
+    are never changed in place) or copies where the file systems differ. Files already
+    linked to the same cached file are left; the others are replaced or removed."""
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    target.mkdir(parents=True, exist_ok=True)
+    _sync(str(source), str(target))
+
+
+def _sync(source: str, target: str) -> None:
+    wanted = {e.name: e for e in os.scandir(source) if e.name != DIGESTS}
+    for entry in os.scandir(target):
+        new = wanted.get(entry.name)
+        if new is None or new.is_dir() != entry.is_dir(follow_symlinks=False):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+        elif not new.is_dir() and new.inode() == entry.inode() and _same_device(new, entry):
+            del wanted[entry.name]  # the same file
+        elif not new.is_dir():
+            os.unlink(entry.path)
+    for name, entry in wanted.items():
+        path = os.path.join(target, name)
+        if entry.is_dir():
+            os.makedirs(path, exist_ok=True)
+            _sync(entry.path, path)
+        else:
+            try:
+                os.link(entry.path, path)
+            except OSError:
+                shutil.copyfile(entry.path, path)
+
+
+def _same_device(a: os.DirEntry, b: os.DirEntry) -> bool:
+    return a.stat().st_dev == b.stat(follow_symlinks=False).st_dev
 
 
 def index_site(pelican):
     """Build the search index after everything is written.
 
-    Pagefind is given only the pages it indexes (those with a data-pagefind-body element),
-    cut to what it reads of them (search_input): it no longer parses every archive, tag
-    and list page of the site only to drop it.
-
-    Pagefind writes its filter and metadata files in an arbitrary order (upstream issue
-    #638: only fragments are stable), so two runs over the same pages differ in bytes. The
-    bundle is therefore kept in a cache keyed by what it indexed: a rebuild of the same
-    content reuses it, which keeps builds byte-identical and skips re-indexing.
+    The pages Pagefind indexes (those with a data-pagefind-body element, cut to what it reads
+    of them: search_input) are split into batches of consecutive paths; each batch is
+    indexed by its own Pagefind run and the batches are merged into one bundle (bundle.py).
+    Memory stays small on large sites, and a batch whose pages did not change is reused from
+    the cache: an edit re-indexes one batch. The merged bundle is deterministic and cached
+    too, keyed by every batch: a rebuild of the same content copies it back.
     """
     settings = pelican.settings
     if not settings.get("BANTIN_SEARCH", True):
         return
     output = Path(pelican.output_path)
-    bundle = output / "pagefind"
     cache = Path(
         settings.get("BANTIN_SEARCH_CACHE_PATH") or Path(settings["CACHE_PATH"]).parent / "search"
     )
-    files = _INDEXED.get(str(output))
-    key = inputs_digest(search_inputs(output, files), FORMAT)
-    cached = cache / key
-    if bundle.exists():
-        shutil.rmtree(bundle)
+    pages = page_digests(output, _INDEXED.get(str(output)))
+    groups = batches(
+        pages,
+        int(settings.get("BANTIN_SEARCH_BATCH_PAGES", BATCH_PAGES)),
+        int(settings.get("BANTIN_SEARCH_BATCH_BYTES", BATCH_BYTES)),
+    )
+    keys = [batch_key(group) for group in groups]
+    key = hashlib.sha256(" ".join([FORMAT, *keys]).encode()).hexdigest()
+    bundles, batch_dir = cache / "bundles", cache / "batches"
+    cached = bundles / key
     if cached.is_dir():
-        shutil.copytree(cached, bundle)
         logger.info("[bantin_search] Chỉ mục tìm kiếm không đổi, dùng lại bản đã tạo.")
+    elif not groups:
+        logger.warning("[bantin_search] Không có trang nào để đánh chỉ mục tìm kiếm.")
+        shutil.rmtree(output / "pagefind", ignore_errors=True)
         return
-    cache.mkdir(parents=True, exist_ok=True)
-    partial = cache / f"{key}.tmp"
-    shutil.rmtree(partial, ignore_errors=True)
-    result = run_pagefind(search_inputs(output, files), partial)
-    if result.returncode != 0:
-        logger.error(
-            "[bantin_search] Không tạo được chỉ mục tìm kiếm (Pagefind): %s",
-            (result.stderr or result.stdout).strip(),
+    else:
+        batch_dir.mkdir(parents=True, exist_ok=True)
+        todo = [
+            (group, batch_dir / k)
+            for group, k in zip(groups, keys, strict=True)
+            if not (batch_dir / k).is_dir()
+        ]
+        try:
+            _index_batches(output, todo, min(2, os.cpu_count() or 1))
+        except (RuntimeError, ValueError) as error:
+            logger.error("[bantin_search] Không tạo được chỉ mục tìm kiếm (Pagefind): %s", error)
+            raise SystemExit(1) from error
+        bundles.mkdir(parents=True, exist_ok=True)
+        partial = bundles / f"{key}.tmp"
+        shutil.rmtree(partial, ignore_errors=True)
+        earlier = [p for p in bundles.iterdir() if p.is_dir() and not p.name.endswith(".tmp")]
+        merge([batch_dir / k for k in keys], partial, UNUSED_BUNDLE_FILES, earlier)
+        partial.rename(cached)  # complete bundles only: a build killed mid-way leaves a .tmp
+        _prune(batch_dir, set(keys), KEEP_BATCHES)
+        _prune(bundles, {key}, 1)
+        logger.info(
+            "[bantin_search] Chỉ mục tìm kiếm: %d trang, %d phần, %d phần đánh chỉ mục lại.",
+            len(pages),
+            len(groups),
+            len(todo),
         )
-        raise SystemExit(1)
-    for name in UNUSED_BUNDLE_FILES:
-        (partial / name).unlink(missing_ok=True)
-    partial.rename(cached)  # complete bundles only: a build killed mid-way leaves a .tmp
-    shutil.copytree(cached, bundle)
-    _prune(cache, key)
+    _publish(cached, output / "pagefind")
 
 
 def register():
