@@ -22,7 +22,7 @@ from collections import defaultdict
 from itertools import groupby
 from operator import attrgetter
 
-from pelican import generators, utils
+from pelican import cache, generators, utils
 from pelican.writers import FileOverwriteFailedError
 
 logger = logging.getLogger("pelican.generators")
@@ -199,8 +199,26 @@ def strftime(date, date_format):
         return _strftime(date, date_format)
 
 
+_get_file_stamp = cache.FileStampDataCacher._get_file_stamp
+
+
+def _remembered_file_stamp(self, filename):
+    """A source file's stamp (its SHA-256) once per build, not four times.
+
+    The cache object lives for one build (Pelican makes new readers for each), and the
+    preread, the cache look-up and the cache store each asked for it again.
+    """
+    stamps = self.__dict__.setdefault("_bantin_stamps", {})
+    try:
+        return stamps[filename]
+    except KeyError:
+        stamp = stamps[filename] = _get_file_stamp(self, filename)
+        return stamp
+
+
 def install() -> None:
     utils.strftime = strftime
+    cache.FileStampDataCacher._get_file_stamp = _remembered_file_stamp
     articles = generators.ArticlesGenerator
     articles._build_period_archives = _build_period_archives
     articles.generate_tags = generate_tags

@@ -59,6 +59,7 @@ class BantinWriter(Writer):
             self.cache_dir = os.path.join(settings["CACHE_PATH"], "pages")
         self._jobs: dict[str, tuple] = {}  # output path → (template, base, extras, key)
         self._last_context = self._last_snapshot = None
+        self._written_receivers = None
         self._keys_used: set[str] = set()
         self._build_digest: str | None = None
         self._site_digest: str | None = None
@@ -187,7 +188,13 @@ class BantinWriter(Writer):
         self._written_files.add(path)
         key = self._page_key(template, name, base, extras)
         self._jobs[path] = (template, base, extras, key)
-        signals.content_written.send(path, context={**base, **extras})
+        # signals.content_written.send(path, ...), without blinker working out the receivers
+        # again for each of 11,000 pages (a path as sender has no receivers of its own).
+        if self._written_receivers is None:
+            self._written_receivers = list(signals.content_written.receivers_for(object()))
+        localcontext = {**base, **extras}
+        for receiver in self._written_receivers:
+            receiver(path, context=localcontext)
 
     # --- rendering --------------------------------------------------------------------------
 
