@@ -339,7 +339,7 @@ def bench(size: int, repeats: int, work: Path, tools: tuple[str, ...] = TOOLS) -
 COMPONENTS = [
     (
         "search: page digest, bundle cache",
-        ("indexed_pages_digest", "bantin_search/__init__.py:index_site"),
+        ("page_digests", "bantin_search/__init__.py:index_site", "bantin_search/bundle.py"),
     ),
     ("search: metadata (folding)", ("bantin_search/",)),
     ("images: share cards", ("bantin_images/cards.py",)),
@@ -356,12 +356,15 @@ COMPONENTS = [
     ("feeds", ("_write_feed", "write_feed", "feedgenerator")),
     ("sitemap", ("sitemap",)),
     ("theme plugin (navigation, news days)", ("bantin_theme/",)),
-    ("Jinja: article pages", ("generate_articles",)),
-    ("Jinja: tag pages", ("generate_tags",)),
-    ("Jinja: category pages", ("generate_categories",)),
-    ("Jinja: period archives", ("generate_period_archives",)),
-    ("Jinja: index and direct templates", ("generate_direct_templates",)),
-    ("Jinja: pages", ("generate_pages", "PagesGenerator.generate_output")),
+    # Pages are rendered by bantin_build's writer after the generators ran: name them by their
+    # template (and by the generator for Pelican's own writer).
+    ("Jinja: article pages", ("generate_articles", "templates/article.html")),
+    ("Jinja: tag pages", ("generate_tags", "templates/tag.html")),
+    ("Jinja: category pages", ("generate_categories", "templates/category.html")),
+    ("Jinja: period archives", ("generate_period_archives", "templates/period_archives.html")),
+    ("Jinja: index and direct templates", ("generate_direct_templates", "templates/index.html")),
+    ("Jinja: pages", ("generate_pages", "PagesGenerator.generate_output", "templates/page.html")),
+    ("page cache, queue (bantin_build)", ("bantin_build/",)),
     ("Jinja: other templates", ("jinja2/",)),
     ("writing files", ("writers.py",)),
     ("content cache (pickle)", ("cache.py",)),
@@ -406,12 +409,8 @@ def profile_components(raw: Path) -> list[tuple[str, float]]:
 ABLATIONS = {
     "share cards off": {"BANTIN_SHARE_CARDS": False},
     "search (Pagefind) off": {"BANTIN_SEARCH": False},
-    "day archives off": {"DAY_ARCHIVE_SAVE_AS": ""},
-    "cards, search and day archives off": {
-        "BANTIN_SHARE_CARDS": False,
-        "BANTIN_SEARCH": False,
-        "DAY_ARCHIVE_SAVE_AS": "",
-    },
+    "one process (BANTIN_BUILD_WORKERS = 1)": {"BANTIN_BUILD_WORKERS": 1},
+    "cards and search off": {"BANTIN_SHARE_CARDS": False, "BANTIN_SEARCH": False},
 }
 
 
