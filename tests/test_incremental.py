@@ -178,8 +178,10 @@ class Site:
             "BANTIN_PROBLEMS_FILE": str(cache / "problems.json"),
         }
         command = [sys.executable, "-m", "pelican", str(self.content), "-o", str(out)]
-        command += [*extra, "-s", str(PELICANCONF), "-e"]
+        options = [value for value in extra if value.startswith("-")]
+        command += [*options, "-s", str(PELICANCONF), "-e"]
         command += [f"{key}={json.dumps(value)}" for key, value in settings.items()]
+        command += [value for value in extra if not value.startswith("-")]
         return subprocess.Popen(
             command,
             cwd=ROOT,
@@ -249,3 +251,12 @@ def test_a_body_edit_renders_only_that_page(tmp_path):
     assert rendered and "Trang: 1 dựng mới" in rendered[0], log[-3000:]
     written = [line for line in log.splitlines() if "Writing" in line and ".html" in line]
     assert len(written) == 1 and "bai-4" in written[0], written
+
+
+def test_a_build_without_caches_renders_every_page(tmp_path):
+    """``make publish`` (LOAD_CONTENT_CACHE = False) never reuses a page from the cache."""
+    site = Site(tmp_path)
+    finish(site.build("out", True, "LOAD_CONTENT_CACHE=false"))
+    log = finish(site.build("out", False, "--verbose", "LOAD_CONTENT_CACHE=false"))
+    rendered = [line for line in log.splitlines() if "dựng mới" in line]
+    assert rendered and ", 0 không đổi" in rendered[0], log[-3000:]

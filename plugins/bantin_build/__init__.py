@@ -4,7 +4,8 @@ Enable it in ``PLUGINS`` (any position). It replaces Pelican's writer with
 :class:`.writer.BantinWriter`: pages are queued while the generators run and rendered just
 before static files are copied, by ``BANTIN_BUILD_WORKERS`` processes (default: one per core);
 a page whose inputs did not change since the last build (:mod:`.fingerprint`) is linked from
-the page cache in ``CACHE_PATH/pages`` instead (``BANTIN_PAGE_CACHE = False`` turns that off).
+the page cache in ``CACHE_PATH/pages`` instead (``BANTIN_PAGE_CACHE = False`` turns that off;
+so does ``LOAD_CONTENT_CACHE = False``, as ``make publish`` sets it).
 The output is byte-identical to a clean build's (``tests/test_incremental.py``).
 
 It also replaces Pelican code that is quadratic in the number of articles

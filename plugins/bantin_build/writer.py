@@ -55,7 +55,10 @@ class BantinWriter(Writer):
         workers = settings.get("BANTIN_BUILD_WORKERS") or os.cpu_count() or 1
         self.workers = max(1, int(workers))
         self.cache_dir = None
-        if settings.get("BANTIN_PAGE_CACHE", True) and settings.get("CACHE_PATH"):
+        # A build that may not load caches (make publish: LOAD_CONTENT_CACHE = False) renders
+        # every page.
+        caches = settings.get("LOAD_CONTENT_CACHE") and settings.get("CACHE_PATH")
+        if settings.get("BANTIN_PAGE_CACHE", True) and caches:
             self.cache_dir = os.path.join(settings["CACHE_PATH"], "pages")
         self._jobs: dict[str, tuple] = {}  # output path → (template, base, extras, key)
         self._last_context = self._last_snapshot = None

@@ -97,7 +97,11 @@ def fingerprint_assets(output: Path, site_url: str = "") -> dict[str, str]:
         text = page.read_text(encoding="utf-8")
         rewritten = _rewrite(text, relative, renames, site_url, (_ATTRIBUTE_URL,))
         if rewritten != text:
-            page.write_text(rewritten, encoding="utf-8")
+            # A new file, not a rewrite in place: a page of a preview build may be a hard link
+            # into bantin_build's page cache, which must keep its bytes.
+            temporary = page.with_name(page.name + ".tmp")
+            temporary.write_text(rewritten, encoding="utf-8")
+            temporary.replace(page)
     return renames
 
 
