@@ -1,16 +1,22 @@
-"""The search index: Pagefind reads only the pages it indexes, and indexes them as before.
+"""The search index: Pagefind reads only the pages it indexes, in batches merged into one
+bundle, and the bundle holds what one Pagefind run over the whole site makes.
 
 Real builds of tests/sites/search; the bundle is decoded (Pagefind 1.5.2 files are gzip of
 ``pagefind_dcd`` + CBOR or JSON) and compared with a Pagefind run over the whole built site,
-which is what the build did before it gave Pagefind only the indexed pages.
+which is what the build did before it gave Pagefind only the indexed pages. Page numbers are
+left out of the comparison: Pagefind numbers pages in file-system order, the merge in path
+order.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
+import shutil
 import struct
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -104,6 +110,62 @@ def decode(bundle: Path) -> dict:
     return seen
 
 
+def pagefind_in_path_order(site: Path, bundle: Path) -> Path:
+    """One Pagefind run over the HTML pages of ``site`` that meets them in path order.
+
+    Pagefind numbers pages in the order its directory walk meets them, and that order shows
+    in results (word variants are listed in the order pages introduce them; equal scores
+    keep page order). The merged bundle numbers pages in path order; to compare rankings
+    exactly, the pages are written in reverse path order to tmpfs, which lists a folder
+    newest first."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or not os.access(shm, os.W_OK):
+        pytest.skip("no tmpfs at /dev/shm to give Pagefind the pages in path order")
+    scratch = Path(tempfile.mkdtemp(dir=shm, prefix="bantin-test-"))
+    try:
+        files = sorted(
+            p.relative_to(site).as_posix()
+            for p in site.rglob("*.html")
+            if p.relative_to(site).parts[0] != "pagefind"
+        )
+        for name in reversed(files):
+            target = scratch / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes((site / name).read_bytes())
+        command = [str(get_executable()), "--site", str(scratch), "--output-path", str(bundle)]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    for info in entry["languages"].values():
+        meta, _ = _cbor(_read(bundle / f"pagefind.{info['hash']}.pf_meta"))
+        urls = [
+            json.loads(_read(bundle / "fragment" / f"{h}.pf_fragment"))["url"] for h, _ in meta[1]
+        ]
+        if urls != sorted(urls):
+            pytest.skip("this file system does not list new files first: no path-order run")
+    return bundle
+
+
+def raw_index(bundle: Path) -> dict:
+    """Per language: chunk bounds, word entries as stored (page numbers, variant order),
+    sorts, fields and page word counts; no file names."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    result = {}
+    for lang, info in entry["languages"].items():
+        meta, _ = _cbor(_read(bundle / f"pagefind.{info['hash']}.pf_meta"))
+        _version, pages, chunks, _filters, sorts, fields = meta
+        result[lang] = {
+            "bounds": [chunk[:2] for chunk in chunks],
+            "words": [_cbor(_read(bundle / "index" / f"{c[2]}.pf_index"))[0] for c in chunks],
+            "sorts": sorts,
+            "fields": fields,
+            "word_counts": [count for _hash, count in pages],
+        }
+    return result
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("index")
@@ -172,3 +234,47 @@ def test_search_input_keeps_the_language_and_the_indexed_part_only():
     assert "Trang chủ" not in text and "<title>" not in text
     assert "<h1>Đấu giá</h1>" in text
     assert search_input("<html><body><p>Danh sách thẻ</p></body></html>") is None
+
+
+def _bundle_files(output: Path) -> dict[str, bytes]:
+    bundle = output / "pagefind"
+    return {
+        p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()
+    }
+
+
+def test_an_edit_reindexes_its_batch_only_and_matches_a_clean_build(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SITES / "search", content)
+    cache = tmp_path / "search"
+    small = "BANTIN_SEARCH_BATCH_PAGES=2"  # several batches on this small site
+    output = tmp_path / "output"
+    result = build_site(content, output, f'BANTIN_SEARCH_CACHE_PATH="{cache}"', small)
+    assert result.returncode == 0, result.stdout + result.stderr
+    before = {p.name for p in (cache / "batches").iterdir()}
+    assert len(before) >= 3
+
+    article = content / "articles" / "2022" / "so-ket.md"
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nĐoàn kiểm tra liên ngành làm việc.\n",
+        encoding="utf-8",
+    )
+    result = build_site(content, output, "--verbose", f'BANTIN_SEARCH_CACHE_PATH="{cache}"', small)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 phần đánh chỉ mục lại" in result.stdout + result.stderr
+    after = {p.name for p in (cache / "batches").iterdir()}
+    assert len(after - before) == 1  # one new batch: one Pagefind run
+    words = decode(output / "pagefind")["vi"]["words"]
+    pages, variants = words["lien"]  # "liên": the location is the variant's
+    found = {url for url, _ in pages} | {url for _v, located in variants for url, _ in located}
+    assert "/2022/04/hoi-nghi-so-ket-6-thang-2022/" in found
+
+    clean = tmp_path / "clean"
+    result = build_site(content, clean, f'BANTIN_SEARCH_CACHE_PATH="{tmp_path / "fresh"}"', small)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _bundle_files(output) == _bundle_files(clean)
+    # Batch size does not change the bundle either.
+    default = tmp_path / "default"
+    result = build_site(content, default, f'BANTIN_SEARCH_CACHE_PATH="{tmp_path / "one"}"')
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _bundle_files(default) == _bundle_files(clean)

@@ -143,7 +143,7 @@ def _remapped_words(batch: Path, lang: str, words: list, remap: list[int]) -> li
     """The batch's words with metadata field numbers of the merged bundle (cached in the
     batch: the fields of a site rarely change)."""
     key = hashlib.sha256(repr((lang, remap)).encode()).hexdigest()[:16]
-    path = batch / f"remap-{key}.marshal"
+    path = batch / f"bantin-remap-{key}.marshal"
     if path.is_file():
         return marshal.loads(path.read_bytes())
     result = [
@@ -234,6 +234,9 @@ def prepare(bundle: Path, pages: dict[str, bytes]) -> None:
                 read_pf(bundle / "index" / f"{name}.pf_index")
             )[0]:
                 size = sum(len(page[1]) + len(page[2]) + 1 for page in word_pages)
+                # Pagefind lists variants by the first page that has them, then by name.
+                variants = [(v, _absolute(pages_, order)) for v, pages_ in variants]
+                variants.sort(key=lambda item: (item[1][0][0] if item[1] else -1, item[0]))
                 words.append(
                     (
                         word,
@@ -241,8 +244,8 @@ def prepare(bundle: Path, pages: dict[str, bytes]) -> None:
                         size,
                         _segment(_absolute(word_pages, order)),
                         tuple(
-                            (b"\x82" + cbor2.dumps(variant), _segment(_absolute(pages_, order)))
-                            for variant, pages_ in sorted(variants, key=lambda v: v[0])
+                            (b"\x82" + cbor2.dumps(variant), _segment(pages_))
+                            for variant, pages_ in variants
                         ),
                     )
                 )
@@ -283,7 +286,7 @@ def prepare(bundle: Path, pages: dict[str, bytes]) -> None:
         if path.name.endswith(".pf_meta"):
             path.unlink()
     for name in ("index", "filter"):
-        shutil.rmtree(bundle / name)
+        shutil.rmtree(bundle / name, ignore_errors=True)
 
 
 def index_batch(pages: list[tuple[str, bytes]], dest: Path, executable: str) -> None:
@@ -348,11 +351,6 @@ def _name(prefix: str, digest: str, taken: dict, length: int = 7) -> str:
         length += 1
     taken[name] = digest
     return name
-
-
-def _text_of(head: bytes) -> str:
-    """The text of an encoded ``[variant, …]`` head (array head + CBOR text)."""
-    return cbor2.loads(head[1:])
 
 
 def _prefixes(a: str, b: str) -> tuple[str, str]:
@@ -509,10 +507,9 @@ def _merge_language(lang: str, batches: list[tuple[Path, dict]], out: Path, file
                     else:
                         found.append((offset, vsegment))
             encoded = [head, _join(segments), _array(len(variant_segments))]
-            # Encoded variant heads sort as their text (same head length for equal prefixes
-            # is not guaranteed: sort by the text after the head).
-            for variant in sorted(variant_segments, key=_text_of):
-                encoded += (variant, _join(variant_segments[variant]))
+            # Variants by first page, then name: batch after batch, a batch's new ones last.
+            for variant, vsegments in variant_segments.items():
+                encoded += (variant, _join(vsegments))
         chunks.add(word, size, b"".join(encoded))
     del by_word
     chunk_meta = chunks.finish()
@@ -573,7 +570,12 @@ def merge(
     # Pagefind's scripts and WASM files (one per language family) are the same in every batch.
     for path in batch_paths:
         for source in sorted(path.iterdir()):
-            if source.name not in skip and not (out / source.name).exists():
+            # bantin-*: the batch's own files (prepared words), not Pagefind's.
+            if (
+                source.name not in skip
+                and not source.name.startswith("bantin-")
+                and not (out / source.name).exists()
+            ):
                 shutil.copyfile(source, out / source.name)
     prepared = [(path, load(path)) for path in batch_paths]
     files = _Files(out, earlier)
