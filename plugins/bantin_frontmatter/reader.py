@@ -21,6 +21,7 @@ from bantin_core.problems import Problem, short_repr
 from bantin_publish.sanitize import DEFAULT_VIDEO_HOSTS, clean_html
 
 from .fields import FIELDS, BlockErrors, FieldContext, FieldError, closest_field, suggest_slug
+from .inline import speed_up
 from .loader import parse_front_matter
 
 PROBLEMS_KEY = "bantin_problems"
@@ -63,6 +64,8 @@ class BantinMarkdownReader(MarkdownReader):
         ]
         # One converter for the whole build, reset per file (creating one costs ~7 % of a build).
         self._md = Markdown(**markdown_settings)
+        # Inline patterns skip text that lacks their literals (same HTML, half the time).
+        speed_up(self._md)
         # Files already read by worker processes (see preread.py), by absolute path.
         self.preread: dict[str, tuple] = {}
 
