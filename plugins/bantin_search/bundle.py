@@ -59,8 +59,12 @@ SIGNATURE = b"pagefind_dcd"
 CHUNK_SIZE = 20_000
 PREPARED = "bantin-batch.marshal"
 DATA_DIRS = ("index", "filter", "fragment")
+# gzip level of the index and filter files. Pagefind's files are ≈ 2 % smaller than level
+# 6 writes and ≈ 4 % smaller than level 5; level 5 compresses twice as fast as 6, and
+# compressing the chunks an edit changes is most of the cost of a merge.
+COMPRESS_LEVEL = 5
 # Version of the prepared form and the merge: part of every cache key.
-MERGE_FORMAT = f"merge 1 python {sys.version_info[0]}.{sys.version_info[1]}"
+MERGE_FORMAT = f"merge 3 gzip {COMPRESS_LEVEL} python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def read_pf(path: Path) -> bytes:
@@ -71,7 +75,7 @@ def read_pf(path: Path) -> bytes:
 
 
 def write_pf(path: Path, data: bytes) -> None:
-    path.write_bytes(gzip.compress(SIGNATURE + data, compresslevel=6, mtime=0))
+    path.write_bytes(gzip.compress(SIGNATURE + data, compresslevel=COMPRESS_LEVEL, mtime=0))
 
 
 def page_url(path: str) -> str:
@@ -93,10 +97,20 @@ def _head(major: int, value: int) -> bytes:
 
 
 _UINTS = [_head(0x00, n) for n in range(0x10000)]
+# Every integer in -65536..65535 (word locations, weights, page numbers), by value + 65536.
+_OFFSET = 0x10000
+_INTS = [_head(0x20, -1 - v) for v in range(-_OFFSET, 0)] + _UINTS
 
 
 def _uint(value: int) -> bytes:
     return _UINTS[value] if value < 0x10000 else _head(0x00, value)
+
+
+def _ints(values: list[int]) -> bytes:
+    """An array of integers (what cbor2 writes, several times faster for short lists)."""
+    if all(-_OFFSET <= value < _OFFSET for value in values):
+        return _array(len(values)) + b"".join([_INTS[value + _OFFSET] for value in values])
+    return cbor2.dumps(values)
 
 
 def _array(length: int) -> bytes:
@@ -121,10 +135,13 @@ def _segment(entries: list) -> tuple:
 def _encode(entries: list, last: int) -> tuple:
     """_segment of delta-encoded entries."""
     first = entries[0][0]
-    encoded = cbor2.dumps(entries)
-    skip = len(_array(len(entries))) + 1 + len(_uint(first))
-    has_meta = any(entry[2] for entry in entries)
-    return len(entries), first, last, encoded[skip:], has_meta
+    locations, metadata = entries[0][1], entries[0][2]
+    parts = [_ints(locations), _ints(metadata)]
+    has_meta = bool(metadata)
+    for page, locations, metadata in entries[1:]:
+        parts.append(b"\x83" + _uint(page) + _ints(locations) + _ints(metadata))
+        has_meta = has_meta or bool(metadata)
+    return len(entries), first, last, b"".join(parts), has_meta
 
 
 def _remap_segment(segment: tuple, remap: list[int]) -> tuple:
@@ -432,15 +449,16 @@ class _Files:
                 self.reuse.setdefault(digest, os.path.join(bundle, name))
 
     def write(self, name: str, data: bytes, digest: str) -> None:
+        key = f"{COMPRESS_LEVEL}:{digest}"  # the bytes depend on the data and the level
         target = os.path.join(self.out, name)
-        source = self.reuse.get(digest)
+        source = self.reuse.get(key)
         try:
             if source is None:
                 raise FileNotFoundError
             os.link(source, target)
         except OSError:
             write_pf(Path(target), data)
-        self.digests[name] = digest
+        self.digests[name] = key
 
     def finish(self) -> None:
         (self.out / DIGESTS).write_text(json.dumps(self.digests, sort_keys=True), encoding="utf-8")
