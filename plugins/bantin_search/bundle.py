@@ -1,14 +1,15 @@
 """One Pagefind bundle from several small Pagefind runs (batches).
 
 Pagefind 1.5.2 holds every indexed word several times over while it runs (≈ 180 KB of memory
-per 400-word article: ≈ 350 MB at 2,000 articles, 1.3 GB at 8,000) and cannot re-index part of
+per 400-word article: ≈ 350 MB at 2,000 articles, 1.6 GB at 8,000) and cannot re-index part of
 a site. So the indexed pages are split into batches of consecutive paths; Pagefind indexes
 each batch on its own (small memory; a batch whose pages did not change is reused from the
 cache) and :func:`merge` joins the batches into the bundle one Pagefind run over all pages
 would write: the same pages, words, word positions and weights, filters, sorts, metadata and
 fragments, and the word index cut into the same chunks (Pagefind's own rule, so a query loads
 the same words). Only the page numbers differ: Pagefind numbers pages in the order its
-directory walk meets them (file system order), the merged bundle in path order.
+directory walk meets them (file system order), the merged bundle in path order; given the
+pages in path order, Pagefind writes the same index (tests/test_search_batches.py).
 
 The merge does not decode the whole index each time. When a batch is indexed, its Pagefind
 output is read once (:func:`prepare`) into a compact form kept in the cache: for every word,
@@ -17,9 +18,9 @@ encoded (each page number is the difference from the previous one), so putting b
 after another only needs a new first number per batch: the merge is byte concatenation.
 
 The merged bundle is deterministic (a function of the indexed pages alone, whatever the
-batches): pages in path order, word variants, filter values, sorts and languages in sorted
-order (a Pagefind run writes them in hash-map order, upstream issue #638), file names from
-SHA-256 of their content.
+batches): pages in path order, filter values, sort keys and languages in sorted order (a
+Pagefind run writes them in hash-map order, upstream issue #638), file names from SHA-256 of
+their content.
 
 Pagefind's files (1.5.2, checked against real runs by tests/test_search_index.py): every
 ``.pf_*`` file is gzip of ``pagefind_dcd`` + CBOR (fragments: + JSON).
@@ -31,8 +32,14 @@ Pagefind's files (1.5.2, checked against real runs by tests/test_search_index.py
 - ``index/<lang>_<hash>.pf_index``: ``[[word, …]]`` sorted by word; a word is
   ``[word, pages, [[variant, pages], …]]`` and pages ``[[page delta, locations, metadata
   locations], …]``, page numbers ascending and each stored as the difference from the
-  previous one. A chunk ends after the word that brings the sum, over its words' pages (not
-  the variants'), of ``len(locations) + len(metadata locations) + 1`` to 20,000.
+  previous one. Locations: word positions, a weight change written as ``-(weight) - 1``;
+  metadata locations: positions in metadata, a field change as ``-(field number) - 1``, the
+  number in that run's field list. Variants (the word as written, with its marks) are listed
+  by the first page that has them, then by name; ranking depends on that order. A chunk ends
+  after the word that brings the sum, over its words' pages (not the variants'), of
+  ``len(locations) + len(metadata locations) + 1`` to 20,000; between two chunks, ``to`` and
+  ``from`` are the shortest prefixes that tell the two words apart, but ``to`` stays the whole
+  word where its prefix would sort before the chunk's ``from``.
 - ``filter/<lang>_<hash>.pf_filter``: ``[filter, [[value, [page numbers]], …]]``.
 - ``fragment/<lang>_<hash>.pf_fragment``: one page's JSON (url, content, meta, filters…).
 """
