@@ -17,10 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
+import pickle
 import re
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from pagefind.service import get_executable
 from pelican import signals
 
 from .bundle import DIGESTS, MERGE_FORMAT, index_batch, merge
-from .folding import compound_dictionary, search_meta, visible_text
+from .folding import best_compounds, d_compounds, search_meta, visible_text
 
 logger = logging.getLogger(__name__)
 PAGEFIND_VERSION = version("pagefind")
@@ -73,24 +74,111 @@ def _texts(item) -> list[str]:
     return texts
 
 
+def _item_key(item, abbreviations: dict) -> str:
+    """What an item's search metadata and đ-pairs are computed from (cheap to hash)."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(f"{item.title}\0{item._content or ''}\0".encode())
+    for key in ("summary", "image_caption", "image_alt"):
+        digest.update(f"{item.metadata.get(key) or ''}\0".encode())
+    document = item.metadata.get("van_ban")
+    if document is not None:
+        digest.update(
+            f"{document.loai}\0{document.so_ky_hieu}\0{document.co_quan_ban_hanh}".encode()
+        )
+    digest.update(repr(sorted(abbreviations.items())).encode())
+    return digest.hexdigest()
+
+
+def _compute(item, abbreviations: dict) -> tuple[dict, str]:
+    """(search metadata, đ-pairs) of one item; the pairs as one "folded\twritten\n" text
+    (a list of tuples per item would hold ≈ 60 MB at 8,000 articles)."""
+    texts = _texts(item)
+    pairs = "".join(
+        f"{key}\t{written}\n" for key, written in d_compounds(f"{item.title} {' '.join(texts)}")
+    )
+    return search_meta(item.title, texts, abbreviations), pairs
+
+
+_pending: list = []
+
+
+def _compute_slice(bounds) -> list:
+    start, stop, abbreviations = bounds
+    return [_compute(item, abbreviations) for item in _pending[start:stop]]
+
+
+def _compute_all(items: list, abbreviations: dict, workers: int) -> list:
+    """:func:`_compute` of every item, on every core when there are many."""
+    global _pending
+    if workers < 2 or len(items) < 200:
+        return [_compute(item, abbreviations) for item in items]
+    _pending = items
+    try:
+        step = -(-len(items) // (workers * 4))
+        bounds = [(i, i + step, abbreviations) for i in range(0, len(items), step)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [result for part in pool.map(_compute_slice, bounds) for result in part]
+    finally:
+        _pending = []
+
+
+def _load_meta_cache(path: str | None) -> dict:
+    if not path or not os.path.isfile(path):
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            cache = pickle.load(handle)
+    except Exception:  # a cache from another version, or cut short: start again
+        return {}
+    return cache if isinstance(cache, dict) else {}
+
+
+def _save_meta_cache(path: str | None, cache: dict) -> None:
+    if not path:
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.tmp{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+
+
 def prepare_search(generators):
-    """Once everything is read: each page's search metadata, and the site's đ-compounds."""
+    """Once everything is read: each page's search metadata, and the site's đ-compounds.
+
+    Both are kept per item in ``CACHE_PATH/search-meta.pickle`` (keyed by what they are
+    computed from), so a rebuild folds only new or edited pages; a cold build folds on every
+    core.
+    """
     settings = generators[0].settings
     if not settings.get("BANTIN_SEARCH", True):
         return
     _INDEXED[str(Path(generators[0].output_path))] = _indexed_files(generators)
-    abbreviations = settings.get("BANTIN_SEARCH_ABBREVIATIONS", {})
-    corpus = []
-    for generator in generators:
-        for item in _items(generator):
-            texts = _texts(item)
-            item.search_meta = search_meta(item.title, texts, abbreviations)
-            corpus.append(f"{item.title} {' '.join(texts)}")
+    abbreviations = dict(settings.get("BANTIN_SEARCH_ABBREVIATIONS", {}))
+    cache_path = None
+    if settings.get("LOAD_CONTENT_CACHE") and settings.get("CACHE_PATH"):
+        cache_path = os.path.join(settings["CACHE_PATH"], "search-meta.pickle")
+    cache = _load_meta_cache(cache_path)
+    items = [item for generator in generators for item in _items(generator)]
+    keys = [_item_key(item, abbreviations) for item in items]
+    missing = [(item, key) for item, key in zip(items, keys, strict=True) if key not in cache]
+    if missing:
+        workers = int(settings.get("BANTIN_BUILD_WORKERS") or os.cpu_count() or 1)
+        computed = _compute_all([item for item, _ in missing], abbreviations, workers)
+        for (_item, key), result in zip(missing, computed, strict=True):
+            cache[key] = result
+    pairs = []
+    for item, key in zip(items, keys, strict=True):
+        meta, item_pairs = cache[key]
+        item.search_meta = dict(meta)
+        pairs.append(item_pairs)
+    if missing or len(cache) != len(set(keys)):
+        _save_meta_cache(cache_path, {key: cache[key] for key in keys})
     save_as = settings.get("BANTIN_SEARCH_COMPOUNDS_SAVE_AS", COMPOUNDS_SAVE_AS)
     if save_as:
         path = Path(generators[0].output_path, save_as)
         path.parent.mkdir(parents=True, exist_ok=True)
-        compounds = compound_dictionary(corpus)
+        compounds = best_compounds(line.split("\t", 1) for line in "".join(pairs).splitlines())
         path.write_text(
             json.dumps(compounds, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
         )
@@ -214,25 +302,28 @@ def batch_key(batch: list[tuple[str, str, int]]) -> str:
     return digest.hexdigest()
 
 
+def _index_job(job) -> None:
+    """One batch: read its pages from the output, run Pagefind, prepare the result."""
+    output, executable, batch, dest = job
+    pages = []
+    for path, page_digest, _size in batch:
+        text = search_input_bytes((output / path).read_bytes())
+        if text is None or hashlib.sha256(text).hexdigest() != page_digest:
+            raise RuntimeError(f"{path} đổi trong lúc đánh chỉ mục")
+        pages.append((path, text))
+    index_batch(pages, dest, executable)
+
+
 def _index_batches(output: Path, todo: list[tuple[list, Path]], workers: int) -> None:
     executable = str(get_executable())
-
-    def run(job):
-        batch, dest = job
-        pages = []
-        for path, page_digest, _size in batch:
-            text = search_input_bytes((output / path).read_bytes())
-            if text is None or hashlib.sha256(text).hexdigest() != page_digest:
-                raise RuntimeError(f"{path} đổi trong lúc đánh chỉ mục")
-            pages.append((path, text))
-        index_batch(pages, dest, executable)
-
-    if workers > 1 and len(todo) > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(run, todo))
+    jobs = [(output, executable, batch, dest) for batch, dest in todo]
+    if workers > 1 and len(jobs) > 1:
+        # Processes, not threads: preparing a batch's index is Python (half of the work).
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pool.map(_index_job, jobs, chunksize=1)
     else:
-        for job in todo:
-            run(job)
+        for job in jobs:
+            _index_job(job)
 
 
 def _prune(folder: Path, keep: set[str], count: int) -> None:

@@ -9,6 +9,7 @@ plus the configured abbreviations (THADS ↔ thi hành án dân sự). See
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -25,12 +26,18 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).lower()
 
 
+@functools.lru_cache(maxsize=65536)
+def fold_word(word: str) -> str:
+    """:func:`fold` of one word, remembered (a site's pages share most of their words)."""
+    return fold(word)
+
+
 def folded_d_words(text: str) -> str:
     """The distinct words of ``text`` that contain đ/Đ, folded, in order of appearance."""
     seen: dict[str, None] = {}
     for word in _WORD.findall(text):
         if "đ" in word or "Đ" in word:
-            seen.setdefault(fold(word), None)
+            seen.setdefault(fold_word(word), None)
     return " ".join(seen)
 
 
@@ -75,7 +82,7 @@ def d_compounds(text: str):
     words = _WORD.findall(text)
     for first, second in pairwise(words):
         if first.isalpha() and second.isalpha() and any(ch in "đĐ" for ch in first + second):
-            yield f"{fold(first)} {fold(second)}", f"{first} {second}".lower()
+            yield f"{fold_word(first)} {fold_word(second)}", f"{first} {second}".lower()
 
 
 def compound_dictionary(texts: Iterable[str], limit: int = 3000) -> dict[str, str]:
@@ -85,11 +92,18 @@ def compound_dictionary(texts: Iterable[str], limit: int = 3000) -> dict[str, st
     word alone is ambiguous (đấu, đầu, dầu), the pair written on the site almost never is.
     The most frequent pairs are kept (``limit``) so the file stays small on large sites.
     """
+    return best_compounds(
+        (pair for text in texts for pair in d_compounds(text)),
+        limit,
+    )
+
+
+def best_compounds(pairs: Iterable[tuple[str, str]], limit: int = 3000) -> dict[str, str]:
+    """:func:`compound_dictionary` from the pairs :func:`d_compounds` gave for every text."""
     counts: dict[str, dict[str, int]] = {}
-    for text in texts:
-        for key, written in d_compounds(text):
-            spellings = counts.setdefault(key, {})
-            spellings[written] = spellings.get(written, 0) + 1
+    for key, written in pairs:
+        spellings = counts.setdefault(key, {})
+        spellings[written] = spellings.get(written, 0) + 1
     best = {
         key: max(spellings.items(), key=lambda item: (item[1], item[0]))
         for key, spellings in counts.items()
