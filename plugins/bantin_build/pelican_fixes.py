@@ -18,11 +18,13 @@ from __future__ import annotations
 import calendar
 import functools
 import logging
+import os
+import re
 from collections import defaultdict
 from itertools import groupby
 from operator import attrgetter
 
-from pelican import cache, generators, utils
+from pelican import cache, contents, generators, utils
 from pelican.writers import FileOverwriteFailedError
 
 logger = logging.getLogger("pelican.generators")
@@ -36,6 +38,21 @@ def _in(items, group) -> list:
     """``[item for item in items if item in group]``, in linear time."""
     ids = _members(group)
     return [item for item in items if id(item) in ids]
+
+
+_positions: dict = {"of": None, "length": -1, "positions": {}}
+
+
+def _in_order(items: list, group) -> list:
+    """``[item for item in items if item in group]`` for many small groups of one long list:
+    each group sorted by its members' positions in ``items`` (8,000 × 150 tags otherwise)."""
+    if _positions["of"] is not items or _positions["length"] != len(items):
+        _positions.update(
+            of=items, length=len(items), positions={id(item): i for i, item in enumerate(items)}
+        )
+    positions = _positions["positions"]
+    found = {positions[id(item)]: item for item in group if id(item) in positions}
+    return [found[index] for index in sorted(found)]
 
 
 def _build_period_archives(self, sorted_articles, articles, settings):
@@ -88,7 +105,7 @@ def _write_groups(self, write, groups, kind: str) -> None:
     for group, articles in groups:
         if not group.save_as:  # e.g. AUTHOR_SAVE_AS = "": Pelican sorted them for nothing
             continue
-        dates = _in(self.dates, articles)
+        dates = _in_order(self.dates, articles)
         try:
             write(
                 group.save_as,
@@ -175,12 +192,30 @@ def _remembered_strftime(key, date, date_format):
     return _strftime(date, date_format)
 
 
-def strftime(date, date_format):
-    """Pelican's ``strftime`` (used for every ``{date:%Y}`` in a URL setting), remembered.
+_C89 = "aAbBcdfGHIjmMpSUuVwWxXyYzZ%"
+_DIRECTIVE = re.compile("%[-]?.")
+_plain_formats: dict[str, bool] = {}
 
-    The key is the date's own fields and time zone, not the date: two aware datetimes that are
-    the same instant compare equal but print different hours.
+
+def strftime(date, date_format):
+    """Pelican's ``strftime`` (used for every ``{date:%Y}`` in a URL setting), faster.
+
+    Pelican formats each ``%`` directive on its own so that ``%-d`` can drop zeros, and leaves
+    directives outside C89 as they are. A format with only C89 directives and no ``-`` is
+    therefore exactly the date's own ``strftime``; others are remembered, keyed by the date's
+    own fields and time zone (two aware datetimes that are the same instant compare equal but
+    print different hours).
     """
+    plain = _plain_formats.get(date_format)
+    if plain is None:
+        plain = _plain_formats[date_format] = all(
+            len(candidate) == 2 and candidate[-1] in _C89
+            for candidate in _DIRECTIVE.findall(date_format)
+        )
+    if plain:
+        if isinstance(date, utils.SafeDatetime):
+            return date.strftime(date_format, safe=False)
+        return date.strftime(date_format)
     try:
         key = (
             type(date),
@@ -216,8 +251,49 @@ def _remembered_file_stamp(self, filename):
         return stamp
 
 
+_relative_source_path = contents.Content.get_relative_source_path
+
+
+def _remembered_relative_source_path(self, source_path=None):
+    """``Content.get_relative_source_path()`` of the object's own file, once per file.
+
+    Every URL setting expansion asks for it (two ``abspath`` and a ``relpath``: ≈ 1 s of a
+    rebuild at 8,000 articles); it changes only with ``source_path``.
+    """
+    if source_path is not None:
+        return _relative_source_path(self, source_path)
+    own = self.source_path
+    remembered = self.__dict__.get("_bantin_relative_source")
+    if remembered is not None and remembered[0] == own:
+        return remembered[1]
+    value = _relative_source_path(self)
+    self.__dict__["_bantin_relative_source"] = (own, value)
+    return value
+
+
+_cache_data = cache.FileDataCacher.cache_data
+_save_cache = cache.FileDataCacher.save_cache
+
+
+def _cache_data_noting_change(self, filename, data):
+    self.__dict__["_bantin_changed"] = True
+    _cache_data(self, filename, data)
+
+
+def _save_cache_if_changed(self):
+    """Pelican writes its whole content cache after every build (0.4 s at 8,000 articles);
+    a build that read no file anew leaves the file it loaded as it was."""
+    path = getattr(self, "_cache_path", None)
+    if not self.__dict__.get("_bantin_changed") and path and os.path.exists(path):
+        return
+    _save_cache(self)
+
+
 def install() -> None:
+    cache.FileDataCacher.cache_data = _cache_data_noting_change
+    cache.FileDataCacher.save_cache = _save_cache_if_changed
     utils.strftime = strftime
+    contents.Content.get_relative_source_path = _remembered_relative_source_path
     cache.FileStampDataCacher._get_file_stamp = _remembered_file_stamp
     articles = generators.ArticlesGenerator
     articles._build_period_archives = _build_period_archives

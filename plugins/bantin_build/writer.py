@@ -94,12 +94,8 @@ class BantinWriter(Writer):
         are rendered would cost ≈ 100 MB at 8,000 articles.
         """
         last = self._last_snapshot
-        if (
-            last is not None
-            and self._last_context is context
-            and len(last) == len(context)
-            and all(last.get(key, last) is value for key, value in context.items())
-        ):
+        # dict == compares values with an identity short cut, in C: the context is unchanged.
+        if last is not None and self._last_context is context and last == context:
             return last
         self._last_context, self._last_snapshot = context, dict(context)
         return self._last_snapshot
