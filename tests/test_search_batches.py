@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,14 @@ from pagefind.service import get_executable
 
 from bantin_search import UNUSED_BUNDLE_FILES, batches, page_digests, search_input_bytes
 from bantin_search.bundle import index_batch, merge
-from tests.test_search_index import _cbor, _read, decode, pagefind_in_path_order, raw_index
+from tests.test_search_index import (
+    _cbor,
+    _read,
+    decode,
+    pagefind_in_path_order,
+    pagefind_site,
+    raw_index,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -130,15 +136,7 @@ def _files(bundle: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def single(site, tmp_path_factory):
     """One Pagefind run over the whole site (what the build did before batches)."""
-    out = tmp_path_factory.mktemp("single") / "pagefind"
-    result = subprocess.run(
-        [str(get_executable()), "--site", str(site), "--output-path", str(out), "--quiet"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return out
+    return pagefind_site(site, tmp_path_factory.mktemp("single") / "pagefind")
 
 
 @pytest.mark.parametrize("per_batch", [1, 7, 40])

@@ -175,19 +175,25 @@ def built(tmp_path_factory):
     return root, output
 
 
+def pagefind_site(site: Path, out: Path) -> Path:
+    """One plain Pagefind run over ``site`` into ``out`` (the reference the merge must equal)."""
+    result = subprocess.run(
+        [str(get_executable()), "--site", str(site), "--output-path", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
 def test_index_is_what_pagefind_makes_of_the_whole_site(built, tmp_path):
     _root, output = built
     whole = tmp_path / "whole"
     site = tmp_path / "site"
     subprocess.run(["cp", "-r", str(output), str(site)], check=True)
     subprocess.run(["rm", "-rf", str(site / "pagefind")], check=True)
-    result = subprocess.run(
-        [str(get_executable()), "--site", str(site), "--output-path", str(whole), "--quiet"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    pagefind_site(site, whole)
     ours, reference = decode(output / "pagefind"), decode(whole)
     assert ours.keys() == reference.keys()
     for lang in ours:
