@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -164,9 +165,9 @@ class Site:
             )
         self.write()
 
-    def build(self, name: str, clean: bool, *extra: str) -> subprocess.Popen:
+    def build(self, name: str, clean: bool, *extra: str, cache: Path | None = None):
         """Start a build into ``root/name``; a clean one has an empty output and no caches."""
-        out, cache = self.root / name, self.root / f"{name}.cache"
+        out, cache = self.root / name, cache or self.root / f"{name}.cache"
         if clean:
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(cache, ignore_errors=True)
@@ -260,3 +261,25 @@ def test_a_build_without_caches_renders_every_page(tmp_path):
     log = finish(site.build("out", False, "--verbose", "LOAD_CONTENT_CACHE=false"))
     rendered = [line for line in log.splitlines() if "dựng mới" in line]
     assert rendered and ", 0 không đổi" in rendered[0], log[-3000:]
+
+
+@pytest.mark.skipif(
+    not Path("/dev/shm").is_dir()
+    or os.stat("/dev/shm").st_dev == os.stat(tempfile.gettempdir()).st_dev,
+    reason="needs the output and the cache on two file systems",
+)
+def test_page_cache_on_another_file_system_is_copied(tmp_path):
+    """Cache on tmpfs, output on disk: pages cannot be hard-linked, they are copied."""
+    site = Site(tmp_path)
+    cache = Path(tempfile.mkdtemp(dir="/dev/shm"))
+    try:
+        finish(site.build("out", True, cache=cache))
+        log = finish(site.build("out", False, "--verbose", cache=cache))
+        rendered = [line for line in log.splitlines() if "dựng mới" in line]
+        assert rendered and "Trang: 0 dựng mới" in rendered[0], log[-3000:]
+        finish(site.build("clean", True))
+        assert_same_tree(tmp_path / "out", tmp_path / "clean", ["cache on another disk"])
+        page = next((tmp_path / "out").rglob("bai-1/index.html"))
+        assert page.stat().st_nlink == 1, "a copy, not a link"
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import os
 import pickle
+import shutil
 import sys
 import traceback
 
@@ -208,12 +209,7 @@ class BantinWriter(Writer):
         for path, (template, base, extras, key) in jobs.items():
             if key is not None:
                 self._keys_used.add(key)
-                cached = os.path.join(self.cache_dir, key)
-                if os.path.exists(cached):
-                    os.makedirs(os.path.dirname(path), exist_ok=True)
-                    if os.path.lexists(path):
-                        os.unlink(path)
-                    os.link(cached, path)
+                if self._reuse(os.path.join(self.cache_dir, key), path):
                     self.stats["reused"] += 1
                     continue
             pending.append((path, template, base, extras, key))
@@ -223,6 +219,29 @@ class BantinWriter(Writer):
         else:
             problems = self._render_in_workers(pending)
         problem_log.extend(problems)
+
+    @staticmethod
+    def _reuse(cached: str, path: str) -> bool:
+        """Put the cached page at ``path``: a hard link, or a copy across file systems.
+
+        False when it is not there (never built, or pruned meanwhile by a build running at the
+        same time): the page is then rendered.
+        """
+        if not os.path.exists(cached):
+            return False
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if os.path.lexists(path):
+            os.unlink(path)
+        try:
+            os.link(cached, path)
+        except FileNotFoundError:
+            return False
+        except OSError:  # output on another file system than the cache
+            try:
+                shutil.copyfile(cached, path)
+            except FileNotFoundError:
+                return False
+        return True
 
     def _render(self, jobs) -> list:
         """Render and write ``jobs``; return the content problems reported meanwhile."""
