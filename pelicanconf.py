@@ -189,6 +189,7 @@ def _code_fingerprint() -> str:
 
 
 # Content cache: keyed on the sha256 of each file, so a git checkout does not invalidate it.
+# bantin_build removes the folders of earlier code versions (cache/pelican-<16 hex digits>).
 CACHE_PATH = os.path.join(HERE, "cache", "pelican-" + _code_fingerprint())
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True

@@ -283,3 +283,19 @@ def test_page_cache_on_another_file_system_is_copied(tmp_path):
         assert page.stat().st_nlink == 1, "a copy, not a link"
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+
+
+def test_caches_of_earlier_code_versions_are_removed(tmp_path):
+    """cache/pelican-<code hash>: a build removes the folders of other hashes, not others."""
+    site = Site(tmp_path)
+    caches = tmp_path / "cache"
+    old = caches / "pelican-0123456789abcdef"
+    (old / "pages").mkdir(parents=True)
+    (caches / "images").mkdir()
+    (caches / "pelican-notes").mkdir()
+    current = caches / "pelican-fedcba9876543210"
+    finish(site.build("out", True, f"CACHE_PATH={json.dumps(str(current))}"))
+    assert not old.exists()
+    assert (caches / "images").is_dir()
+    assert (caches / "pelican-notes").is_dir(), "not named like a code-version cache"
+    assert (current / "pages").is_dir()

@@ -17,6 +17,9 @@ for 2,000 articles).
 from __future__ import annotations
 
 import logging
+import os
+import re
+import shutil
 
 from pelican import signals
 from pelican.contents import Content
@@ -59,7 +62,29 @@ def get_writer(pelican):
     return BantinWriter
 
 
+def prune_old_caches(settings) -> None:
+    """Remove the caches of earlier code versions.
+
+    pelicanconf.py names the cache folder after a hash of the code (``cache/pelican-<hash>``);
+    each upgrade would otherwise leave a whole copy of the site's pages behind.
+    """
+    path = settings.get("CACHE_PATH")
+    if not path:
+        return
+    folder, name = os.path.split(os.path.normpath(path))
+    # Only folders named exactly as pelicanconf.py names them: never a folder of someone else's.
+    if not _CODE_CACHE.fullmatch(name) or not os.path.isdir(folder):
+        return
+    for entry in os.scandir(folder):
+        if entry.name != name and _CODE_CACHE.fullmatch(entry.name) and entry.is_dir():
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+_CODE_CACHE = re.compile(r"pelican-[0-9a-f]{16}")
+
+
 def finish(pelican):
+    prune_old_caches(pelican.settings)
     writer = _state["writer"]
     _state["frozen"] = False
     if writer is None:
