@@ -22,6 +22,7 @@ import os
 import pickle
 import re
 import shutil
+from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from pagefind.service import get_executable
 from pelican import signals
 
 from .bundle import DIGESTS, MERGE_FORMAT, index_batch, merge
-from .folding import best_compounds, d_compounds, search_meta, visible_text
+from .folding import choose_compounds, count_pairs, d_compounds, search_meta, visible_text
 
 logger = logging.getLogger(__name__)
 PAGEFIND_VERSION = version("pagefind")
@@ -146,7 +147,7 @@ def _save_meta_cache(path: str | None, cache: dict) -> None:
 def prepare_search(generators):
     """Once everything is read: each page's search metadata, and the site's đ-compounds.
 
-    Both are kept per item in ``CACHE_PATH/search-meta.pickle`` (keyed by what they are
+    Both are kept per item in ``CACHE_PATH/search-meta-2.pickle`` (keyed by what they are
     computed from), so a rebuild folds only new or edited pages; a cold build folds on every
     core.
     """
@@ -157,7 +158,7 @@ def prepare_search(generators):
     abbreviations = dict(settings.get("BANTIN_SEARCH_ABBREVIATIONS", {}))
     cache_path = None
     if settings.get("LOAD_CONTENT_CACHE") and settings.get("CACHE_PATH"):
-        cache_path = os.path.join(settings["CACHE_PATH"], "search-meta.pickle")
+        cache_path = os.path.join(settings["CACHE_PATH"], "search-meta-2.pickle")
     cache = _load_meta_cache(cache_path)
     items = [item for generator in generators for item in _items(generator)]
     keys = [_item_key(item, abbreviations) for item in items]
@@ -174,13 +175,14 @@ def prepare_search(generators):
     site = hashlib.sha1("\n".join([str(save_as), *keys]).encode(), usedforsecurity=False)
     site = site.hexdigest()
     compounds = cache.get(_COMPOUNDS_KEY)
+    counted = cache.get(_COUNTS_KEY)
     if compounds is None or compounds[0] != site:
-        # One item's lines at a time: splitting them all at once held ≈ 100 MB at 8,000.
-        pairs = (line.split("\t", 1) for key in keys for line in cache[key][1].splitlines())
-        compounds = (site, best_compounds(pairs) if save_as else {})
-    if missing or compounds is not cache.get(_COMPOUNDS_KEY) or len(cache) != len(set(keys)) + 1:
+        counted = _update_counts(counted, keys, cache)
+        compounds = (site, choose_compounds(counted[1]) if save_as else {})
+    if missing or compounds is not cache.get(_COMPOUNDS_KEY) or len(cache) != len(set(keys)) + 2:
         kept = {key: cache[key] for key in keys}
         kept[_COMPOUNDS_KEY] = compounds
+        kept[_COUNTS_KEY] = counted
         _save_meta_cache(cache_path, kept)
     if save_as:
         path = Path(generators[0].output_path, save_as)
@@ -191,6 +193,32 @@ def prepare_search(generators):
 
 
 _COMPOUNDS_KEY = "(word pairs)"
+_COUNTS_KEY = "(word pair counts)"
+
+
+def _pairs(text: str):
+    return (line.split("\t", 1) for line in text.splitlines())
+
+
+def _update_counts(counted, keys: list[str], cache: dict) -> tuple:
+    """(pages counted, pair counts) for ``keys``: the last build's counts with the pages that
+    left taken away and the new ones added (counting 8,000 pages again took ≈ 0.5 s)."""
+    wanted = Counter(keys)
+    if counted is not None:
+        pages, counts = counted
+        gone, new = pages - wanted, wanted - pages
+        if all(key in cache for key in gone):
+            for key, times in gone.items():
+                for _ in range(times):
+                    count_pairs(counts, _pairs(cache[key][1]), step=-1)
+            for key, times in new.items():
+                for _ in range(times):
+                    count_pairs(counts, _pairs(cache[key][1]))
+            return wanted, counts
+    counts: dict = {}
+    for key in keys:  # one page's lines at a time (all at once held ≈ 100 MB at 8,000)
+        count_pairs(counts, _pairs(cache[key][1]))
+    return wanted, counts
 
 
 # Pagefind's ready-made interfaces: the search page uses pagefind.js directly, so these are

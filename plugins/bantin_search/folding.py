@@ -101,9 +101,25 @@ def compound_dictionary(texts: Iterable[str], limit: int = 3000) -> dict[str, st
 def best_compounds(pairs: Iterable[tuple[str, str]], limit: int = 3000) -> dict[str, str]:
     """:func:`compound_dictionary` from the pairs :func:`d_compounds` gave for every text."""
     counts: dict[str, dict[str, int]] = {}
+    count_pairs(counts, pairs)
+    return choose_compounds(counts, limit)
+
+
+def count_pairs(counts: dict, pairs: Iterable[tuple[str, str]], step: int = 1) -> None:
+    """Add (``step`` 1) or take away (-1) ``pairs`` in ``counts``: folded → {written: n}."""
     for key, written in pairs:
         spellings = counts.setdefault(key, {})
-        spellings[written] = spellings.get(written, 0) + 1
+        number = spellings.get(written, 0) + step
+        if number > 0:
+            spellings[written] = number
+        else:
+            spellings.pop(written, None)
+            if not spellings:
+                del counts[key]
+
+
+def choose_compounds(counts: dict, limit: int = 3000) -> dict[str, str]:
+    """The most frequent spelling of each pair, the ``limit`` most frequent pairs."""
     best = {
         key: max(spellings.items(), key=lambda item: (item[1], item[0]))
         for key, spellings in counts.items()
