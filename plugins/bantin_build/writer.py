@@ -19,7 +19,6 @@ import hashlib
 import logging
 import os
 import pickle
-import shutil
 import sys
 import traceback
 
@@ -29,6 +28,7 @@ from pelican.plugins import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from bantin_core.files import link_or_copy
 from bantin_core.problems import problem_log
 
 from . import fingerprint
@@ -229,18 +229,10 @@ class BantinWriter(Writer):
         """
         if not os.path.exists(cached):
             return False
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        if os.path.lexists(path):
-            os.unlink(path)
         try:
-            os.link(cached, path)
+            link_or_copy(cached, path)
         except FileNotFoundError:
             return False
-        except OSError:  # output on another file system than the cache
-            try:
-                shutil.copyfile(cached, path)
-            except FileNotFoundError:
-                return False
         return True
 
     def _render(self, jobs) -> list:

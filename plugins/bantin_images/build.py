@@ -14,7 +14,6 @@ import logging
 import multiprocessing
 import os
 import re
-import shutil
 import sys
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 
 from pelican.contents import Content
 
+from bantin_core.files import link_or_copy
 from bantin_core.problems import Problem, problem_log
 from bantin_frontmatter.reader import display_path
 
@@ -484,14 +484,3 @@ def _forget_rendered(changed: set[int]) -> None:
         cache = getattr(method, "cache", {})
         for key in [k for k in cache if k and id(k[0]) in changed]:
             del cache[key]
-
-
-def link_or_copy(source: str, target: str) -> None:
-    """Hard-link a cached file into the output (no copy, no disk), copying across filesystems."""
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    if os.path.exists(target):
-        os.remove(target)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)

@@ -61,6 +61,8 @@ from pathlib import Path
 
 import cbor2
 
+from bantin_core.files import link_or_copy
+
 SIGNATURE = b"pagefind_dcd"
 # Pagefind's chunk budget (pagefind/src/index/mod.rs, chunk_index).
 CHUNK_SIZE = 20_000
@@ -428,13 +430,6 @@ class _Chunks:
         return self.meta
 
 
-def _link(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
 DIGESTS = "bantin-digests.json"
 
 
@@ -488,7 +483,7 @@ def _merge_language(lang: str, batches: list[tuple[Path, dict]], out: Path, file
             name = _name(f"{lang}_", digest, taken)
             if name not in written:
                 written.add(name)
-                _link(
+                link_or_copy(
                     os.path.join(source_dir, f"{source}.pf_fragment"),
                     os.path.join(fragments, f"{name}.pf_fragment"),
                 )
