@@ -69,7 +69,7 @@ def test_preview_build_writes_status_error_page_and_editor(site, tmp_path):
     assert re.search(r"Xem trước: dựng lại xong trong \d+,\d\d giây \(1 lỗi", result.stderr)
 
     status = json.loads((output / "__preview/build.json").read_text(encoding="utf-8"))
-    assert status["build"]
+    assert status["build"] and isinstance(status["finished"], int)
     [problem] = status["problems"]
     assert problem["source"].endswith(ARTICLE) and problem["field"] == "category"
     assert (output / "__preview/preview.js").exists()
@@ -78,12 +78,12 @@ def test_preview_build_writes_status_error_page_and_editor(site, tmp_path):
     error_page = (output / ARTICLE_URL / "index.html").read_text(encoding="utf-8")
     assert "Bài này chưa dựng được" in error_page
     assert "trường «category»" in error_page and "Tin hoạt động" in error_page
-    assert f'data-build="{status["build"]}"' in error_page
+    assert "/__preview/build.json" in error_page
 
-    # Every page carries the build id and the script; /admin/ has the editor and the guide.
+    # Every page carries the script but nothing that names the build (pages unchanged since an
+    # earlier build are reused as they are); /admin/ has the editor and the guide.
     index = (output / "index.html").read_text(encoding="utf-8")
-    assert f'data-build="{status["build"]}"' in index
-    assert "/__preview/preview.js" in index
+    assert "/__preview/preview.js" in index and status["build"] not in index
     assert (output / "admin/index.html").exists() and (output / "admin/config.yml").exists()
     assert (output / "admin/huong-dan/huong-dan-viet-bai.html").exists()
 
@@ -201,6 +201,18 @@ def test_devserver_shows_a_content_error_and_clears_it(browser, devserver):
     expect(banner).to_be_hidden(timeout=60_000)
     expect(heading).to_contain_text("Hội nghị sơ kết")
 
-    # The terminal says how long each rebuild took (first build + four edits).
-    _wait_for(lambda: log.read_text(encoding="utf-8").count("dựng lại xong trong") >= 5)
+    # A body edit renders that article only; a page reused from the last build (the home page)
+    # reloads once for the new build, then stays: it must not keep reloading.
+    page.goto(base)
+    _wait_for(lambda: page.title() != "", what="the home page")
+    loads = []
+    page.on("load", lambda _page: loads.append(time.monotonic()))
+    _edit(article, "Sáng 19/3", "Sáng ngày 19/3")
+    _wait_for(lambda: log.read_text(encoding="utf-8").count("dựng lại xong trong") >= 6)
+    page.wait_for_timeout(5000)  # five polls
+    assert len(loads) <= 1, f"the page reloaded {len(loads)} times in 5 s"
+    expect(banner).to_be_hidden()
+
+    # The terminal says how long each rebuild took (first build + five edits).
+    _wait_for(lambda: log.read_text(encoding="utf-8").count("dựng lại xong trong") >= 6)
     page.close()

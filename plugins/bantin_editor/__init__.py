@@ -45,12 +45,6 @@ def start_build(pelican):
         _build["id"] = f"{time.time_ns():x}"
 
 
-def add_build_id(generator):
-    """Pages carry the id of the build that wrote them; preview.js compares it with the latest."""
-    if _enabled(generator.settings):
-        generator.context["BANTIN_PREVIEW_BUILD"] = _build["id"]
-
-
 def _problems(settings) -> list[dict]:
     # bantin_core wrote them (it runs first) and cleared its log; read what it wrote.
     report = settings.get("BANTIN_PROBLEMS_FILE")
@@ -74,7 +68,6 @@ def write_error_pages(output: Path, problems: list[dict], settings) -> int:
             problems=file_problems,
             source=file_problems[0]["source"],
             root=root,
-            build_id=_build["id"],
             settings=settings,
         )
         target.write_text(html, encoding="utf-8")
@@ -106,5 +99,4 @@ def finish_build(pelican):
 
 def register():
     signals.get_generators.connect(start_build)
-    signals.generator_init.connect(add_build_id)
     signals.finalized.connect(finish_build)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -23,7 +24,13 @@ STATUS_FILE = f"{PREVIEW_DIR}/build.json"
 
 def build_status(build_id: str, seconds: float, problems: list[dict]) -> bytes:
     """The JSON the browser polls: which build this is, how long it took, what is wrong."""
-    status = {"build": build_id, "seconds": round(seconds, 2), "problems": problems}
+    # "finished" (ms since 1970): a page requested before it may predate the build (preview.js).
+    status = {
+        "build": build_id,
+        "finished": int(time.time() * 1000),
+        "seconds": round(seconds, 2),
+        "problems": problems,
+    }
     return json.dumps(status, ensure_ascii=False, indent=1).encode("utf-8")
 
 

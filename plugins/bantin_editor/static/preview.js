@@ -1,12 +1,16 @@
 /* Live preview (make devserver): reload after each rebuild, show content problems as a banner.
- * The bantin_editor plugin writes __preview/build.json after every build: {build, seconds,
- * problems: [{source, line, field, message, found, expected, hint, text}]}. Preview only. */
+ * The bantin_editor plugin writes __preview/build.json after every build: {build, finished,
+ * seconds, problems: [{source, line, field, message, found, expected, hint, text}]}. Pages do
+ * not name the build that wrote them (bantin_build reuses unchanged pages across builds): the
+ * page reloads when a build finishes after it was requested. Preview only. */
 (function () {
   "use strict";
   var holder = document.getElementById("bt-preview");
   if (!holder || !window.fetch) return;
   var statusUrl = holder.getAttribute("data-status");
-  var pageBuild = holder.getAttribute("data-build") || "";
+  // When this page was requested: a build that finished later may have rewritten it.
+  var requestedAt = (window.performance && performance.timeOrigin) || Date.now();
+  var RELOADED = "bt-preview-reloaded";
   var seenBuild = null;
   var INTERVAL = 1000;
 
@@ -71,6 +75,14 @@
     holder.appendChild(list);
   }
 
+  function remembered() {
+    try { return sessionStorage.getItem(RELOADED); } catch (e) { return null; }
+  }
+
+  function remember(build) {
+    try { sessionStorage.setItem(RELOADED, build); } catch (e) { /* private mode */ }
+  }
+
   function get(url, method) {
     return fetch(url, { cache: "no-store", method: method || "GET" });
   }
@@ -90,8 +102,12 @@
       if (status && status.build !== seenBuild) {
         var first = seenBuild === null;
         seenBuild = status.build;
-        if (first && (!pageBuild || status.build === pageBuild)) show(status, false);
-        else onNewBuild(status);
+        if (!first) onNewBuild(status);
+        else if (status.finished > requestedAt && remembered() !== status.build) {
+          // Once per build (remembered for this tab), so a clock ahead cannot loop.
+          remember(status.build);
+          onNewBuild(status);
+        } else show(status, false);
       }
     }, function () { /* building, or the server restarts: try again */ }).then(function () {
       setTimeout(poll, INTERVAL);
