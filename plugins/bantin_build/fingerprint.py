@@ -53,8 +53,12 @@ def _tree(digest, root: Path, skip=()) -> None:
     if not root.is_dir():
         return
     for directory, subdirectories, files in os.walk(root):
-        subdirectories.sort()
+        # Hidden folders and editors' scratch files (.x.md.swp, ~$x.docx, x~) are never
+        # published: a swap file that changes on every keystroke must not re-render the site.
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
         for name in sorted(files):
+            if name.startswith((".", "~$")) or name.endswith("~"):
+                continue
             path = Path(directory, name)
             if path.suffix in skip:
                 continue
