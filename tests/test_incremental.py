@@ -167,6 +167,17 @@ class Site:
 
     def build(self, name: str, clean: bool, *extra: str, cache: Path | None = None):
         """Start a build into ``root/name``; a clean one has an empty output and no caches."""
+        return subprocess.Popen(
+            self.command(name, clean, *extra, cache=cache),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "COLUMNS": "200"},
+        )
+
+    def command(self, name: str, clean: bool, *extra: str, cache: Path | None = None):
+        """The ``pelican`` command line of :meth:`build` (clearing output and caches if clean)."""
         out, cache = self.root / name, cache or self.root / f"{name}.cache"
         if clean:
             shutil.rmtree(out, ignore_errors=True)
@@ -183,14 +194,7 @@ class Site:
         command += [*options, "-s", str(PELICANCONF), "-e"]
         command += [f"{key}={json.dumps(value)}" for key, value in settings.items()]
         command += [value for value in extra if not value.startswith("-")]
-        return subprocess.Popen(
-            command,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, "COLUMNS": "200"},
-        )
+        return command
 
 
 def finish(process: subprocess.Popen) -> str:
@@ -299,3 +303,28 @@ def test_caches_of_earlier_code_versions_are_removed(tmp_path):
     assert (caches / "images").is_dir()
     assert (caches / "pelican-notes").is_dir(), "not named like a code-version cache"
     assert (current / "pages").is_dir()
+
+
+def test_without_fork_one_process_builds_the_same_site(tmp_path):
+    """Where processes cannot be forked (os.fork missing), everything runs in one process."""
+    site = Site(tmp_path)
+    for index in range(5, 90):  # enough pages for the writer and the reader to want workers
+        site.add(index)
+    site.write()
+    finish(site.build("clean", True))
+    command = site.command("nofork", True)
+    process = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys; del os.fork; from pelican import main; "
+            "sys.argv = ['pelican', *sys.argv[1:]]; main()",
+            *command[3:],
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert process.returncode == 0, process.stdout + process.stderr
+    assert_same_tree(tmp_path / "nofork", tmp_path / "clean", ["no fork"])

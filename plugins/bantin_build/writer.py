@@ -54,7 +54,8 @@ class BantinWriter(Writer):
         super().__init__(output_path, settings=settings)
         settings = self.settings
         workers = settings.get("BANTIN_BUILD_WORKERS") or os.cpu_count() or 1
-        self.workers = max(1, int(workers))
+        # Workers are forked (they inherit the templates and the context): none without fork.
+        self.workers = max(1, int(workers)) if hasattr(os, "fork") else 1
         self.cache_dir = None
         # A build that may not load caches (make publish: LOAD_CONTENT_CACHE = False) renders
         # every page.

@@ -28,6 +28,9 @@ def _read(path: str):
 
 
 def workers(settings) -> int:
+    """Processes to read with; one (no workers) where processes cannot be forked."""
+    if not hasattr(os, "fork"):
+        return 1
     return max(1, int(settings.get("BANTIN_BUILD_WORKERS") or os.cpu_count() or 1))
 
 

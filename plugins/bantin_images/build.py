@@ -203,7 +203,7 @@ def run_jobs(jobs: list, workers: int, counts: list[int] | None = None) -> list:
         return results
     counts = counts or [1] * len(jobs)
     progress = Progress(sum(counts))
-    if workers > 1 and len(jobs) > 1:
+    if workers > 1 and len(jobs) > 1 and hasattr(os, "fork"):
         # fork: the workers inherit the loaded plugins and Pillow plugins (pillow-heif).
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context) as pool:

@@ -111,7 +111,7 @@ def _compute_slice(bounds) -> list:
 def _compute_all(items: list, abbreviations: dict, workers: int) -> list:
     """:func:`_compute` of every item, on every core when there are many."""
     global _pending
-    if workers < 2 or len(items) < 200:
+    if workers < 2 or len(items) < 200 or not hasattr(os, "fork"):
         return [_compute(item, abbreviations) for item in items]
     _pending = items
     try:
@@ -354,7 +354,7 @@ def _index_job(job) -> None:
 def _index_batches(output: Path, todo: list[tuple[list, Path]], workers: int) -> None:
     executable = str(get_executable())
     jobs = [(output, executable, batch, dest) for batch, dest in todo]
-    if workers > 1 and len(jobs) > 1:
+    if workers > 1 and len(jobs) > 1 and hasattr(os, "fork"):
         # Processes, not threads: preparing a batch's index is Python (half of the work).
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             pool.map(_index_job, jobs, chunksize=1)
