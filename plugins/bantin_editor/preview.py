@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bantin_frontmatter.loader import parse_front_matter
 from bantin_frontmatter.reader import display_path
-from bantin_publish.sources import ContentFile, planned_output
+from bantin_publish.sources import ContentFile, content_kind, planned_output
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PREVIEW_DIR = "__preview"
@@ -34,15 +34,6 @@ def build_status(build_id: str, seconds: float, problems: list[dict]) -> bytes:
     return json.dumps(status, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _kind(path: Path, content: Path, settings: dict) -> str | None:
-    relative = path.relative_to(content).as_posix()
-    for key, kind in (("PAGE_PATHS", "page"), ("ARTICLE_PATHS", "article")):
-        for folder in settings.get(key, ()):
-            if relative.startswith(folder.rstrip("/") + "/"):
-                return kind
-    return None
-
-
 def intended_output(path: Path, settings: dict) -> str | None:
     """Where a content file with problems would have been written (None: cannot tell).
 
@@ -53,7 +44,7 @@ def intended_output(path: Path, settings: dict) -> str | None:
     path = path.resolve()
     if content not in path.parents or path.suffix not in (".md", ".markdown"):
         return None
-    kind = _kind(path, content, settings)
+    kind = content_kind(path, content, settings)
     if kind is None:
         return None
     try:

@@ -58,7 +58,7 @@ def check_sources(content: Path, settings: dict, now: dt.datetime | None = None)
     for path in sorted(p for p in content.rglob("*") if p.is_file()):
         source = display_path(str(path))
         problems.extend(check_encoding(path, source, content))
-        kind = _kind(path, content, settings)
+        kind = content_kind(path, content, settings)
         if kind is None:
             continue
         try:
@@ -82,7 +82,8 @@ def check_sources(content: Path, settings: dict, now: dt.datetime | None = None)
     return problems
 
 
-def _kind(path: Path, content: Path, settings: dict) -> str | None:
+def content_kind(path: Path, content: Path, settings: dict) -> str | None:
+    """ "page" or "article" for a Markdown file under PAGE_PATHS / ARTICLE_PATHS, else None."""
     if path.suffix not in MARKDOWN_SUFFIXES:
         return None
     relative = path.relative_to(content).as_posix()
