@@ -194,6 +194,9 @@ CACHE_PATH = os.path.join(HERE, "cache", "pelican-" + _code_fingerprint())
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "sha256"
+# Pelican gzips its content cache at level 9: 0.3 s of CPU for each save at 8,000 articles
+# (28 MB of pickle → 2 MB), paid again after every edit. Uncompressed it loads and saves faster.
+GZIP_CACHE = False
 DELETE_OUTPUT_DIRECTORY = True
 OUTPUT_RETENTION = [".git"]
 # Every content problem is listed at the end; the build fails on any (preview: -e ... false).

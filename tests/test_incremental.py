@@ -328,3 +328,29 @@ def test_without_fork_one_process_builds_the_same_site(tmp_path):
     )
     assert process.returncode == 0, process.stdout + process.stderr
     assert_same_tree(tmp_path / "nofork", tmp_path / "clean", ["no fork"])
+
+
+def test_old_output_is_removed_and_retained_files_are_kept(tmp_path):
+    """The old output is renamed aside and removed by ``rm -rf`` while the build runs: after
+    the build, stale files are gone, OUTPUT_RETENTION entries (.git) are kept, no renamed
+    folder is left beside the output, and the output folder keeps its permissions."""
+    site = Site(tmp_path)
+    out = tmp_path / "out"
+    finish(site.build("out", True))
+    (out / "cu" / "sau").mkdir(parents=True)
+    (out / "cu" / "sau" / "trang.html").write_text("cũ", encoding="utf-8")
+    (out / ".git").mkdir()
+    (out / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    out.chmod(0o750)
+    # What a build killed before it could remove its old output leaves behind.
+    leftover = tmp_path / ".out.bantin-old-1-2"
+    (leftover / "x").mkdir(parents=True)
+    finish(site.build("out", False))
+    assert not (out / "cu").exists()
+    assert (out / ".git" / "config").read_text(encoding="utf-8") == "[core]\n"
+    assert (out / "index.html").is_file()
+    assert out.stat().st_mode & 0o777 == 0o750
+    assert sorted(p.name for p in tmp_path.iterdir() if "bantin-old" in p.name) == []
+    (out / ".git").rename(tmp_path / "git")
+    finish(site.build("clean", True))
+    assert_same_tree(out, tmp_path / "clean", ["old output removed"])

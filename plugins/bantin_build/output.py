@@ -1,0 +1,80 @@
+"""Emptying the output folder without waiting for it.
+
+Pelican deletes the previous output file by file before it reads anything
+(``DELETE_OUTPUT_DIRECTORY``): 27,000 files at 8,000 articles, ≈ 0.4 s of every rebuild on one
+core. Here the folder is renamed aside (one system call), an empty one takes its place, and
+``rm -rf`` removes the old one in its own process while the build reads content on the other
+core. The build waits for it at the end, so nothing outlives the build.
+
+Where renaming is not possible (the output folder is a mount point, its parent is read-only,
+no ``rm``), Pelican's own ``clean_output_dir`` runs, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+import time
+
+import pelican
+from pelican.utils import clean_output_dir as _clean_output_dir
+
+logger = logging.getLogger(__name__)
+
+_RM = shutil.which("rm")
+_removals: list[subprocess.Popen] = []
+
+
+def _trash_name(name: str) -> re.Pattern:
+    return re.compile(rf"\.{re.escape(name)}\.bantin-old-\d+-\d+")
+
+
+def clean_output_dir(path: str, retention) -> None:
+    """Pelican's ``clean_output_dir(path, retention)``: same result, removal in the background."""
+    path = os.path.abspath(path)
+    if _RM is None or not os.path.isdir(path) or os.path.islink(path) or os.path.ismount(path):
+        return _clean_output_dir(path, retention)
+    parent, name = os.path.split(path)
+    trash = os.path.join(parent, f".{name}.bantin-old-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        mode = os.stat(path).st_mode
+        os.rename(path, trash)
+    except OSError:
+        return _clean_output_dir(path, retention)
+    try:
+        os.mkdir(path)
+        os.chmod(path, mode & 0o7777)
+        for kept in retention:
+            if os.path.lexists(os.path.join(trash, kept)):
+                os.rename(os.path.join(trash, kept), os.path.join(path, kept))
+    except OSError:
+        # Put everything back as it was and let Pelican delete file by file.
+        if os.path.isdir(path) and not os.listdir(path):
+            os.rmdir(path)
+        if not os.path.exists(path):
+            os.rename(trash, path)
+        return _clean_output_dir(path, retention)
+    # Old folders a killed build left behind go too.
+    pattern = _trash_name(name)
+    leftovers = [os.path.join(parent, old) for old in os.listdir(parent) if pattern.fullmatch(old)]
+    _removals.append(
+        subprocess.Popen([_RM, "-rf", "--", *leftovers], stdin=subprocess.DEVNULL, close_fds=True)
+    )
+
+
+def wait() -> None:
+    """Wait until the old output folders are gone (end of the build)."""
+    while _removals:
+        process = _removals.pop()
+        if process.wait() != 0:
+            logger.warning(
+                "Không xoá hết được bản đầu ra cũ (rm trả về %s); lần dựng sau sẽ xoá lại.",
+                process.returncode,
+            )
+
+
+def install() -> None:
+    pelican.clean_output_dir = clean_output_dir
