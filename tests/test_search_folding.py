@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from itertools import pairwise
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bantin_search.folding import (
     abbreviation_keywords,
     compound_dictionary,
+    d_compounds,
     fold,
     folded_d_words,
     search_meta,
@@ -79,3 +86,40 @@ def test_compound_dictionary_reads_pairs_as_the_site_writes_them():
 def test_compound_dictionary_keeps_the_most_frequent_pairs():
     texts = ["đơn thư " * 3, "đấu giá " * 2, "đầu tư"]
     assert list(compound_dictionary(texts, limit=2)) == ["dau gia", "don thu"]
+
+
+# The first, plain versions of fold and d_compounds; the module's are faster (a translate
+# table, substring tests) and must give the same result for any text.
+def _plain_fold(text: str) -> str:
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).lower()
+
+
+def _plain_d_compounds(text: str):
+    words = re.findall(r"\w+", text)
+    for first, second in pairwise(words):
+        if first.isalpha() and second.isalpha() and any(ch in "đĐ" for ch in first + second):
+            yield f"{_plain_fold(first)} {_plain_fold(second)}", f"{first} {second}".lower()
+
+
+# Vietnamese letters in both forms, combining marks alone, other scripts, digits, spaces.
+_TEXT = st.text(
+    st.one_of(
+        st.sampled_from("đĐdDaăâeêoơưáàảãạấầẩẫậắằẳẵặếềểễệốồổỗộớờởỡợứừửữựíìỉĩị "),
+        st.sampled_from("\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b\u0488"),
+        st.characters(),
+    ),
+    max_size=60,
+)
+
+
+@given(_TEXT)
+def test_fold_equals_the_plain_version(text):
+    assert fold(text) == _plain_fold(text)
+
+
+@given(_TEXT)
+def test_d_compounds_equal_the_plain_version(text):
+    assert list(d_compounds(text)) == list(_plain_d_compounds(text))

@@ -13,16 +13,29 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from itertools import pairwise
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+# Vietnamese marks after NFD (and most others) are in U+0300–U+036F; the few characters of that
+# block that are not combining (U+034F) are left out. Any other non-ASCII character that
+# remains is checked on its own: the result is what removing every combining character gives.
+_BLOCK_MARKS = re.compile(
+    "[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))) + "]+"
+)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _unless_combining(match: re.Match) -> str:
+    return "" if unicodedata.combining(match.group()) else match.group()
 
 
 def fold(text: str) -> str:
     """Lower-case ASCII form: marks removed, đ → d (``Đơn thư`` → ``don thu``)."""
     text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _BLOCK_MARKS.sub("", unicodedata.normalize("NFD", text))
+    if not stripped.isascii():
+        stripped = _NON_ASCII.sub(_unless_combining, stripped)
     return unicodedata.normalize("NFC", stripped).lower()
 
 
@@ -50,13 +63,17 @@ def abbreviation_keywords(text: str, abbreviations: Mapping[str, str]) -> str:
     folded_text = f" {' '.join(_WORD.findall(fold(text)))} "
     words: dict[str, None] = {}
     for abbreviation, expansion in abbreviations.items():
-        short = fold(abbreviation)
-        long = " ".join(_WORD.findall(fold(expansion)))
+        short, long = _folded_abbreviation(abbreviation, expansion)
         if f" {short} " in folded_text or f" {long} " in folded_text:
             words.setdefault(short, None)
             for word in long.split():
                 words.setdefault(word, None)
     return " ".join(words)
+
+
+@functools.lru_cache(maxsize=1024)
+def _folded_abbreviation(abbreviation: str, expansion: str) -> tuple[str, str]:
+    return fold(abbreviation), " ".join(_WORD.findall(fold(expansion)))
 
 
 def visible_text(html: str) -> str:
@@ -79,10 +96,21 @@ def d_compounds(text: str):
 
     ``"Thông báo bán đấu giá"`` gives ``("dau gia", "đấu giá")`` and ``("ban dau", "bán đấu")``.
     """
+    if "đ" not in text and "Đ" not in text:
+        return
     words = _WORD.findall(text)
-    for first, second in pairwise(words):
-        if first.isalpha() and second.isalpha() and any(ch in "đĐ" for ch in first + second):
-            yield f"{fold_word(first)} {fold_word(second)}", f"{first} {second}".lower()
+    # The pairs (i, i + 1) that hold a word with đ, in order.
+    starts: dict[int, None] = {}
+    for index, word in enumerate(words):
+        if "đ" in word or "Đ" in word:
+            if index > 0:
+                starts[index - 1] = None
+            starts[index] = None
+    for index in starts:
+        if index + 1 < len(words):
+            first, second = words[index], words[index + 1]
+            if first.isalpha() and second.isalpha():
+                yield f"{fold_word(first)} {fold_word(second)}", f"{first} {second}".lower()
 
 
 def compound_dictionary(texts: Iterable[str], limit: int = 3000) -> dict[str, str]:
