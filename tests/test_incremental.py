@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -354,3 +355,28 @@ def test_old_output_is_removed_and_retained_files_are_kept(tmp_path):
     (out / ".git").rename(tmp_path / "git")
     finish(site.build("clean", True))
     assert_same_tree(out, tmp_path / "clean", ["old output removed"])
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_seen(tmp_path):
+    """Source files are not hashed again while os.stat says they are the same; an edit that
+    keeps the size and puts the modification time back (as ``cp -p`` or a sync tool can)
+    still changes the change time, so the page is built again."""
+    site = Site(tmp_path)
+    finish(site.build("out", True))
+    time.sleep(2.2)  # files older than the settling time are remembered by their status
+    finish(site.build("out", False))
+    stamps = next((tmp_path / "out.cache").rglob("bantin-file-stamps.pickle"))
+    assert stamps.stat().st_size > 0
+    source = site.content / "articles" / "bai-1.md"
+    before = source.stat()
+    text = source.read_text(encoding="utf-8")
+    assert "hội nghị" in text
+    source.write_text(text.replace("hội nghị", "hội thảo"), encoding="utf-8")
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = source.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    finish(site.build("out", False))
+    page = next((tmp_path / "out").rglob("bai-1/index.html")).read_text(encoding="utf-8")
+    assert "hội thảo" in page and "Cục tổ chức hội nghị" not in page
+    finish(site.build("clean", True))
+    assert_same_tree(tmp_path / "out", tmp_path / "clean", ["same size and mtime"])

@@ -85,6 +85,7 @@ _CODE_CACHE = re.compile(r"pelican-[0-9a-f]{16}")
 
 def finish(pelican):
     prune_old_caches(pelican.settings)
+    pelican_fixes.STAT_STAMPS.save()
     output.wait()
     writer = _state["writer"]
     _state["frozen"] = False

@@ -14,6 +14,7 @@ not a whole site).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import logging
@@ -193,7 +194,8 @@ class BantinWriter(Writer):
         # again for each of 11,000 pages (a path as sender has no receivers of its own).
         if self._written_receivers is None:
             self._written_receivers = list(signals.content_written.receivers_for(object()))
-        localcontext = {**base, **extras}
+        # The page's context as a view, not a copy of the whole context for each page.
+        localcontext = collections.ChainMap(extras, base)
         for receiver in self._written_receivers:
             receiver(path, context=localcontext)
 
