@@ -21,6 +21,7 @@ import logging
 import os
 import pickle
 import re
+import struct
 import time
 from collections import defaultdict
 from itertools import groupby
@@ -272,11 +273,10 @@ class StatStamps:
     less than :data:`SETTLE_NS` before it was hashed is not remembered: a second write within
     one tick of the file system's clock could keep the same times.
 
-    Stored in ``CACHE_PATH/bantin-file-stamps.pickle``, only where Pelican's content cache is
-    used (``make publish`` hashes every file).
+    Stored in ``CACHE_PATH/bantin-file-stamps-<method>.pickle``, only where Pelican's content
+    cache is used (``make publish`` hashes every file).
     """
 
-    NAME = "bantin-file-stamps.pickle"
     SETTLE_NS = 2_000_000_000
 
     def __init__(self):
@@ -286,6 +286,7 @@ class StatStamps:
         self.changed = False
 
     def _load(self, path: str) -> None:
+        """Read the stamps kept in ``path`` (named after the hash method)."""
         if self.path == path:
             return
         self.path, self.entries, self.seen, self.changed = path, {}, set(), False
@@ -303,13 +304,13 @@ class StatStamps:
         use = settings.get("LOAD_CONTENT_CACHE") and settings.get("CACHE_CONTENT")
         if method == "mtime" or not use or not settings.get("CACHE_PATH"):
             return _get_file_stamp(cacher, filename)
-        self._load(os.path.join(settings["CACHE_PATH"], self.NAME))
+        self._load(os.path.join(settings["CACHE_PATH"], f"bantin-file-stamps-{method}.pickle"))
         try:
             status = os.stat(filename)  # before hashing: a change meanwhile shows next time
         except OSError:
             return _get_file_stamp(cacher, filename)
-        key = (
-            method,
+        # One bytes object per file (status + digest): 8,000 tuples of ints held ≈ 4 MB.
+        key = _STATUS.pack(
             status.st_dev,
             status.st_ino,
             status.st_size,
@@ -318,11 +319,11 @@ class StatStamps:
         )
         self.seen.add(filename)
         entry = self.entries.get(filename)
-        if entry is not None and entry[0] == key:
-            return entry[1]
+        if entry is not None and entry.startswith(key):
+            return entry[_STATUS.size :]
         stamp = _get_file_stamp(cacher, filename)
-        if stamp and time.time_ns() - status.st_ctime_ns > self.SETTLE_NS:
-            self.entries[filename] = (key, stamp)
+        if isinstance(stamp, bytes) and time.time_ns() - status.st_ctime_ns > self.SETTLE_NS:
+            self.entries[filename] = key + stamp
             self.changed = True
         elif entry is not None:
             del self.entries[filename]
@@ -348,6 +349,7 @@ class StatStamps:
         self.path, self.entries, self.seen, self.changed = None, {}, set(), False
 
 
+_STATUS = struct.Struct("<QQQqq")
 STAT_STAMPS = StatStamps()
 
 
