@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import hashlib
 import logging
 import os
-import pickle
-import sys
-import traceback
 
 from pelican.contents import Content
 from pelican.paginator import Paginator
@@ -30,6 +28,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from bantin_core.files import link_or_copy
+from bantin_core.forked import Forked
 from bantin_core.problems import problem_log
 
 from . import fingerprint
@@ -262,46 +261,19 @@ class BantinWriter(Writer):
     def _render_in_workers(self, jobs) -> list:
         """Fork ``workers - 1`` children; each renders every ``workers``-th job, as does this
         process. Children send back their content problems or their error through a pipe."""
-        children = []
-        for index in range(1, self.workers):
-            read_end, write_end = os.pipe()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the child, checked through its output
-                os.close(read_end)
-                status = 0
-                try:
-                    payload = ("ok", self._render(jobs[index :: self.workers]))
-                except BaseException:
-                    payload = ("error", traceback.format_exc())
-                    status = 1
-                try:
-                    with os.fdopen(write_end, "wb") as pipe:
-                        pickle.dump(payload, pipe)
-                finally:
-                    os._exit(status)
-            os.close(write_end)
-            children.append((pid, read_end))
-        problems = []
-        error = None
+        children = Forked(
+            [
+                functools.partial(self._render, jobs[index :: self.workers])
+                for index in range(1, self.workers)
+            ],
+            what="Rendering pages",
+        )
         try:
-            problems.extend(self._render(jobs[0 :: self.workers]))
+            problems = self._render(jobs[0 :: self.workers])
         finally:
-            for pid, read_end in children:
-                with os.fdopen(read_end, "rb") as pipe:
-                    data = pipe.read()
-                os.waitpid(pid, 0)
-                try:
-                    kind, value = pickle.loads(data)
-                except Exception:
-                    kind, value = "error", "a rendering process ended without a report"
-                if kind == "ok":
-                    problems.extend(value)
-                else:
-                    error = value
-        if error:
-            raise RuntimeError(f"Rendering pages failed in a worker process:\n{error}")
+            results = children.wait()
+        for value in results:
+            problems.extend(value)
         return problems
 
     def prune_cache(self) -> None:

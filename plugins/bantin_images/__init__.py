@@ -95,7 +95,9 @@ def process_images(generators) -> None:
         problem_log.report(Problem("pelicanconf.py", None, "", str(exc)))
         return
     macros = env.get_template(FIGURE_TEMPLATE).module
-    stats = ImageBuild(config, articles, pages, macros).run()
+    build = ImageBuild(config, articles, pages, macros)
+    stats = build.run()
+    _unfinished.append(build)
     logger.info(
         "[ảnh] %s ảnh: %s mã hóa mới, %s lấy từ bộ nhớ đệm; %s thẻ chia sẻ (%s vẽ mới)",
         stats.photos,
@@ -110,6 +112,18 @@ def process_images(generators) -> None:
         json.dump(asdict(stats), f, indent=1)
 
 
+# Image builds whose share cards may still be drawing (one per build; the live preview
+# builds again in the same process).
+_unfinished: list[ImageBuild] = []
+
+
+def finish_cards(pelican) -> None:
+    """End of the build: the share cards drawn in the background go into the output."""
+    while _unfinished:
+        _unfinished.pop().finish_cards()
+
+
 def register():
     signals.static_generator_finalized.connect(keep_originals_private)
     signals.all_generators_finalized.connect(process_images)
+    signals.finalized.connect(finish_cards)
