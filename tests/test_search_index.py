@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from pagefind.service import get_executable
 
-from bantin_search import search_input
+from bantin_search import search_input, search_input_bytes
 from tests.conftest import SITES, build_site
 
 pytestmark = pytest.mark.slow
@@ -239,7 +239,24 @@ def test_search_input_keeps_the_language_and_the_indexed_part_only():
     assert text.startswith('<!DOCTYPE html><html lang="vi"><body><article class="a" data-pagefind')
     assert "Trang chủ" not in text and "<title>" not in text
     assert "<h1>Đấu giá</h1>" in text
+    assert "Chân trang" not in text, "cut after the element: no footer"
+    assert text.endswith("</article></body></html>")
     assert search_input("<html><body><p>Danh sách thẻ</p></body></html>") is None
+
+
+def test_search_input_never_cuts_inside_the_indexed_element():
+    """The cut is after the last closing tag of the element's name: a closing tag inside the
+    element's content (a comment, raw HTML) never ends it early."""
+    html = (
+        '<html lang="vi"><body><article data-pagefind-body><p>Đầu</p><!-- </article> -->'
+        "<article><p>Giữa</p></article><p>Cuối bài</p></article>"
+        "<aside><p>Tin khác</p></aside><footer>Chân trang</footer></body></html>"
+    )
+    for text in (search_input(html), search_input_bytes(html.encode()).decode()):
+        assert "<p>Cuối bài</p></article>" in text
+        assert "Tin khác" not in text and "Chân trang" not in text
+    div = "<html><body><div data-pagefind-body><p>Nội dung</p></div><p>Sau</p></body></html>"
+    assert "<p>Nội dung</p></div>" in search_input(div)
 
 
 def _bundle_files(output: Path) -> dict[str, bytes]:
