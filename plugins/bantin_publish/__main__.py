@@ -62,7 +62,7 @@ def run_pelican(content: Path, output: Path, settings_file: Path, options: list[
         # Builds must not depend on Python's per-process hash seed (set and dict order of
         # strings): two publishes of the same content are byte-identical.
         env = {**os.environ, "PYTHONHASHSEED": "0", "COLUMNS": "200"}
-        command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
+        command = [sys.executable, "-m", "bantin_build", str(content), "-o", str(output)]
         command += ["-s", str(settings_file), *options, "-e"]
         command += [f"{key}={json.dumps(value)}" for key, value in overrides.items()]
         result = subprocess.run(command, capture_output=True, text=True, env=env)
