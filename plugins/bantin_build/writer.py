@@ -38,6 +38,16 @@ logger = logging.getLogger(__name__)
 #: The build's writer, and whether content URLs may be remembered (see ``bantin_build``):
 #: true from the first page written, when every generator has settled its metadata.
 STATE = {"writer": None, "frozen": False}
+#: Output folder → {page (path in the output) → its key} of the last build there. A page's
+#: bytes are a function of its key (what the page cache relies on): bantin_search uses it to
+#: skip reading pages it has seen.
+PAGE_KEYS: dict[str, dict[str, str]] = {}
+
+
+def page_keys(output_path: str) -> dict[str, str]:
+    """{page path in ``output_path`` → key} of the pages the last build wrote there (empty
+    where the page cache is off)."""
+    return PAGE_KEYS.get(os.path.abspath(output_path), {})
 
 
 def _write_atomically(path: str, data: bytes) -> None:
@@ -70,6 +80,7 @@ class BantinWriter(Writer):
         self._site_digest: str | None = None
         self.stats = {"rendered": 0, "reused": 0}
         STATE["writer"], STATE["frozen"] = self, False
+        self._keys_by_name = PAGE_KEYS[os.path.abspath(output_path)] = {}
 
     # --- keys -----------------------------------------------------------------------------
 
@@ -189,6 +200,8 @@ class BantinWriter(Writer):
         self._written_files.add(path)
         key = self._page_key(template, name, base, extras)
         self._jobs[path] = (template, base, extras, key)
+        if key is not None:
+            self._keys_by_name[os.path.relpath(path, self.output_path).replace(os.sep, "/")] = key
         # signals.content_written.send(path, ...), without blinker working out the receivers
         # again for each of 11,000 pages (a path as sender has no receivers of its own).
         if self._written_receivers is None:

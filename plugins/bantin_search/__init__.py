@@ -29,6 +29,8 @@ from pathlib import Path
 from pagefind.service import get_executable
 from pelican import signals
 
+from bantin_build.writer import page_keys
+
 from .bundle import DIGESTS, MERGE_FORMAT, index_batch, merge
 from .folding import choose_compounds, count_pairs, d_compounds, search_meta, visible_text
 
@@ -324,20 +326,42 @@ def _candidates(output: Path, files: list[str] | None) -> list[str]:
     )
 
 
-def page_digests(output: Path, files: list[str] | None = None) -> list[tuple[str, str, int]]:
+def page_digests(
+    output: Path,
+    files: list[str] | None = None,
+    keys: dict[str, str] | None = None,
+    known: dict | None = None,
+) -> list[tuple[str, str, int]]:
     """(path, digest of what Pagefind reads, its size) of every indexed page, in path order.
-    Only digests are kept: a large site's pages are never held in memory together."""
+    Only digests are kept: a large site's pages are never held in memory together.
+
+    ``keys``: page path → the key bantin_build wrote it under (its bytes are a function of
+    it); ``known``: key → (digest, size), or None for a page not indexed. A page whose key is
+    known is not read; ``known`` gets the keys of this call's pages, and only those.
+    """
     result = []
     root = str(output)
+    keys = keys or {}
+    earlier, seen = dict(known or {}), {}
     for name in sorted(_candidates(output, files)):
-        try:
-            with open(os.path.join(root, name), "rb") as file:
-                html = file.read()
-        except (FileNotFoundError, IsADirectoryError):
-            continue
-        text = search_input_bytes(html)
-        if text is not None:
-            result.append((name, hashlib.sha256(text).hexdigest(), len(text)))
+        key = keys.get(name)
+        if key is not None and key in earlier:
+            value = seen[key] = earlier[key]
+        else:
+            try:
+                with open(os.path.join(root, name), "rb") as file:
+                    html = file.read()
+            except (FileNotFoundError, IsADirectoryError):
+                continue
+            text = search_input_bytes(html)
+            value = None if text is None else (hashlib.sha256(text).hexdigest(), len(text))
+            if key is not None:
+                seen[key] = value
+        if value is not None:
+            result.append((name, *value))
+    if known is not None and keys:
+        known.clear()
+        known.update(seen)
     return result
 
 
@@ -459,7 +483,12 @@ def index_site(pelican):
     cache = Path(
         settings.get("BANTIN_SEARCH_CACHE_PATH") or Path(settings["CACHE_PATH"]).parent / "search"
     )
-    pages = page_digests(output, _INDEXED.get(str(output)))
+    known_path = cache / "page-digests.pickle"
+    known = _load_meta_cache(str(known_path))
+    before = dict(known)
+    pages = page_digests(output, _INDEXED.get(str(output)), page_keys(str(output)), known)
+    if known != before:
+        _save_meta_cache(str(known_path), known)
     groups = batches(
         pages,
         int(settings.get("BANTIN_SEARCH_BATCH_PAGES", BATCH_PAGES)),
