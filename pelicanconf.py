@@ -69,6 +69,10 @@ MARKDOWN = {
     "output_format": "html5",
 }
 SLUGIFY_SOURCE = "title"
+# Every article names its category in its front matter (required, bantin_frontmatter). Pelican's
+# default would also make a category of each file's folder ("2024", "pages") and give pages the
+# category "pages"; building that category cost ≈ 40 µs an article on every build.
+USE_FOLDER_AS_CATEGORY = False
 SLUGIFY_USE_UNICODE = False
 WITH_FUTURE_DATES = True
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -301,3 +302,20 @@ def test_an_edit_reindexes_its_batch_only_and_matches_a_clean_build(tmp_path):
     result = build_site(content, default, f'BANTIN_SEARCH_CACHE_PATH="{tmp_path / "one"}"')
     assert result.returncode == 0, result.stdout + result.stderr
     assert _bundle_files(default) == _bundle_files(clean)
+
+
+def test_articles_are_filtered_by_their_category_pages_by_none(basic_site):
+    """Each article carries its front-matter category as a search filter; pages carry none
+    (Pelican would give them a category made from their folder or DEFAULT_CATEGORY)."""
+    output = basic_site
+    filters = {}
+    for page in output.rglob("index.html"):
+        html = page.read_text(encoding="utf-8")
+        if "data-pagefind-body" in html:
+            relative = page.relative_to(output).as_posix()
+            filters[relative] = re.findall(r'data-pagefind-filter="category:([^"]*)"', html)
+    articles = {path: found for path, found in filters.items() if path[:4].isdigit()}
+    pages = {path: found for path, found in filters.items() if not path[:4].isdigit()}
+    assert articles and pages
+    assert all(len(found) == 1 and found[0] not in ("misc", "pages") for found in articles.values())
+    assert all(found == [] for found in pages.values()), pages
