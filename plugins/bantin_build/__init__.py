@@ -87,6 +87,7 @@ _CODE_CACHE = re.compile(r"pelican-[0-9a-f]{16}")
 def finish(pelican):
     prune_old_caches(pelican.settings)
     pelican_fixes.STAT_STAMPS.save()
+    pelican_fixes.wait_for_cache_writers()
     output.wait()
     writer = _state["writer"]
     _state["frozen"] = False

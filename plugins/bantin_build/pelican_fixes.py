@@ -16,6 +16,7 @@ each of the ≈ 80,000 date formats of URL settings at 8,000 articles; it is rem
 from __future__ import annotations
 
 import calendar
+import contextlib
 import functools
 import logging
 import os
@@ -29,6 +30,8 @@ from operator import attrgetter
 
 from pelican import cache, contents, generators, utils
 from pelican.writers import FileOverwriteFailedError
+
+from bantin_core.forked import Forked
 
 logger = logging.getLogger("pelican.generators")
 
@@ -384,11 +387,45 @@ def _cache_data_noting_change(self, filename, data):
 
 def _save_cache_if_changed(self):
     """Pelican writes its whole content cache after every build (0.4 s at 8,000 articles);
-    a build that read no file anew leaves the file it loaded as it was."""
+    a build that read no file anew leaves the file it loaded as it was. Otherwise the cache
+    is written by a forked process (a snapshot of it) while the build goes on, to a temporary
+    file renamed into place: a build stopped half-way never leaves half a cache."""
     path = getattr(self, "_cache_path", None)
     if not self.__dict__.get("_bantin_changed") and path and os.path.exists(path):
         return
-    _save_cache(self)
+    if not self._cache_data_policy:
+        return
+    if not path or not hasattr(os, "fork"):
+        _save_cache(self)
+        return
+    CACHE_WRITERS.append(Forked([functools.partial(_write_cache, self, path)], "Saving a cache"))
+
+
+#: Caches being written in the background; bantin_build waits for them when the build ends.
+CACHE_WRITERS: list[Forked] = []
+
+
+def _write_cache(cacher, path: str) -> str | None:
+    """Write ``cacher``'s cache to ``path``; the reason it could not, or None."""
+    temporary = f"{path}.tmp{os.getpid()}"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with cacher._cache_open(temporary, "wb") as handle:
+            pickle.dump(cacher._cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except (OSError, pickle.PicklingError, TypeError) as error:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        return f"{path}: {error}"
+    return None
+
+
+def wait_for_cache_writers() -> None:
+    """End of the build: every cache written (a failure only warns, as in Pelican)."""
+    while CACHE_WRITERS:
+        for problem in CACHE_WRITERS.pop().wait():
+            if problem:
+                logger.warning("Không ghi được bộ nhớ đệm %s", problem)
 
 
 def install() -> None:

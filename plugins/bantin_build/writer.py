@@ -242,8 +242,6 @@ class BantinWriter(Writer):
         False when it is not there (never built, or pruned meanwhile by a build running at the
         same time): the page is then rendered.
         """
-        if not os.path.exists(cached):
-            return False
         try:
             link_or_copy(cached, path)
         except FileNotFoundError:

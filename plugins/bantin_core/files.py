@@ -9,16 +9,27 @@ import shutil
 def link_or_copy(source: str, target: str) -> None:
     """Put ``source`` (a cached file) at ``target``: a hard link (no copy, no disk), or a copy
     when the two are on different file systems. An existing ``target`` is replaced, never
-    written through (it may itself be a link into a cache).
+    written through (it may itself be a link into a cache). Missing folders are made.
 
     Raises ``FileNotFoundError`` when ``source`` is gone.
+
+    The link is tried first and the folder made or the old file removed only when it fails:
+    a rebuild links 27,000 files into a fresh output at 8,000 articles, and checking first
+    cost five system calls a file (≈ 1 s).
     """
-    os.makedirs(os.path.dirname(target), exist_ok=True)
+    for _attempt in range(3):
+        try:
+            os.link(source, target)
+            return
+        except FileNotFoundError:
+            if not os.path.exists(source):
+                raise
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+        except FileExistsError:
+            os.remove(target)
+        except OSError:  # another file system, or links not allowed: a copy
+            break
     if os.path.lexists(target):
         os.remove(target)
-    try:
-        os.link(source, target)
-    except FileNotFoundError:
-        raise
-    except OSError:
-        shutil.copyfile(source, target)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    shutil.copyfile(source, target)
