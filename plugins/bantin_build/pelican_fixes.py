@@ -203,6 +203,13 @@ _DIRECTIVE = re.compile("%[-]?.")
 _plain_formats: dict[str, bool] = {}
 
 
+_ONE_FIELD = {
+    "%Y": lambda date: str(date.year),
+    "%m": lambda date: f"{date.month:02d}",
+    "%d": lambda date: f"{date.day:02d}",
+}
+
+
 def strftime(date, date_format):
     """Pelican's ``strftime`` (used for every ``{date:%Y}`` in a URL setting), faster.
 
@@ -219,6 +226,11 @@ def strftime(date, date_format):
             for candidate in _DIRECTIVE.findall(date_format)
         )
     if plain:
+        # URL settings ({date:%Y}/{date:%m}/…) format one field at a time: the field itself,
+        # as strftime writes it (years from 1000 on, where %Y has four digits everywhere).
+        field = _ONE_FIELD.get(date_format)
+        if field is not None and date.year >= 1000:
+            return field(date)
         if isinstance(date, utils.SafeDatetime):
             # Remembered on the date itself (datetimes never change; pickling leaves the
             # attribute out): every URL setting formats each article's date again.
