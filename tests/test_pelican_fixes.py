@@ -12,7 +12,7 @@ from pelican.utils import SafeDatetime
 from bantin_build import pelican_fixes
 
 FORMATS = ["%Y", "%m", "%d", "%Y/%m", "%-d/%-m/%Y", "%d %B %Y", "%A, %d/%m/%Y %H:%M", "%j %%"]
-ZONES = [None, zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"), datetime.timezone.utc]
+ZONES = [None, zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"), datetime.UTC]
 
 
 @given(
