@@ -31,7 +31,7 @@ from pelican import signals
 
 from bantin_build.writer import page_keys
 
-from .bundle import DIGESTS, MERGE_FORMAT, index_batch, merge
+from .bundle import DIGESTS, MERGE_FORMAT, encoding_tables, index_batch, merge
 from .folding import choose_compounds, count_pairs, d_compounds, search_meta, visible_text
 
 logger = logging.getLogger(__name__)
@@ -156,7 +156,8 @@ def prepare_search(generators):
     settings = generators[0].settings
     if not settings.get("BANTIN_SEARCH", True):
         return
-    _INDEXED[str(Path(generators[0].output_path))] = _indexed_files(generators)
+    # Their output files are listed when the index is built: URLs are remembered by then.
+    _INDEXED[str(Path(generators[0].output_path))] = generators
     abbreviations = dict(settings.get("BANTIN_SEARCH_ABBREVIATIONS", {}))
     cache_path = None
     if settings.get("LOAD_CONTENT_CACHE") and settings.get("CACHE_PATH"):
@@ -252,8 +253,8 @@ BATCH_BYTES = 2_000_000
 # Batches not used by the last build that are kept (undoing an edit finds its batch again).
 KEEP_BATCHES = 8
 
-# Output files of the pages a build may index, set by prepare_search (per output folder).
-_INDEXED: dict[str, list[str]] = {}
+# The generators whose items a build may index, set by prepare_search (per output folder).
+_INDEXED: dict[str, list] = {}
 
 
 def _indexed_files(generators) -> list[str]:
@@ -408,6 +409,7 @@ def _index_batches(output: Path, todo: list[tuple[list, Path]], workers: int) ->
     executable = str(get_executable())
     jobs = [(output, executable, batch, dest) for batch, dest in todo]
     if workers > 1 and len(jobs) > 1 and hasattr(os, "fork"):
+        encoding_tables()  # made once, inherited by the workers
         # Processes, not threads: preparing a batch's index is Python (half of the work).
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             pool.map(_index_job, jobs, chunksize=1)
@@ -486,7 +488,9 @@ def index_site(pelican):
     known_path = cache / "page-digests.pickle"
     known = _load_meta_cache(str(known_path))
     before = dict(known)
-    pages = page_digests(output, _INDEXED.get(str(output)), page_keys(str(output)), known)
+    generators = _INDEXED.pop(str(output), None)
+    files = _indexed_files(generators) if generators is not None else None
+    pages = page_digests(output, files, page_keys(str(output)), known)
     if known != before:
         _save_meta_cache(str(known_path), known)
     groups = batches(

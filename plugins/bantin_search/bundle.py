@@ -105,10 +105,18 @@ def _head(major: int, value: int) -> bytes:
     return bytes((major | 26,)) + value.to_bytes(4, "big")
 
 
-_UINTS = [_head(0x00, n) for n in range(0x10000)]
-# Every integer in -65536..65535 (word locations, weights, page numbers), by value + 65536.
+# Every integer in 0..65535, and every one in -65536..65535 by value + 65536 (word locations,
+# weights, page numbers): made by encoding_tables() when a batch is first prepared or merged,
+# not at import (65 ms of every build's start, most of which index nothing).
+_UINTS: list[bytes] = []
 _OFFSET = 0x10000
-_INTS = [_head(0x20, -1 - v) for v in range(-_OFFSET, 0)] + _UINTS
+_INTS: list[bytes] = []
+
+
+def encoding_tables() -> None:
+    if not _UINTS:
+        _UINTS.extend(_head(0x00, n) for n in range(0x10000))
+        _INTS.extend([_head(0x20, -1 - v) for v in range(-_OFFSET, 0)] + _UINTS)
 
 
 def _uint(value: int) -> bytes:
@@ -235,6 +243,7 @@ def prepare(bundle: Path, pages: dict[str, bytes]) -> None:
     bundle keeps only as an order). Pages are renumbered in path order. The index and
     filter files are removed afterwards; the fragments and Pagefind's scripts stay.
     """
+    encoding_tables()
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     paths = {page_url(path): path for path in pages}
     languages = {}
@@ -582,6 +591,7 @@ def merge(
     """Write into ``out`` (a new folder) one Pagefind bundle of every page of the batches,
     in batch order. ``skip``: Pagefind files not to copy (its ready-made interfaces).
     ``earlier``: bundles merged before, whose files of the same data are linked."""
+    encoding_tables()
     batch_paths = list(batch_paths)
     out.mkdir(parents=True)
     for name in DATA_DIRS:
