@@ -73,6 +73,9 @@ SLUGIFY_SOURCE = "title"
 # default would also make a category of each file's folder ("2024", "pages") and give pages the
 # category "pages"; building that category cost ≈ 40 µs an article on every build.
 USE_FOLDER_AS_CATEGORY = False
+# Pelican formats every item's date with this on reading (``locale_date``, which no template
+# of ours uses: dates go through the Babel filters). ISO: no locale, the cheapest to format.
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 SLUGIFY_USE_UNICODE = False
 WITH_FUTURE_DATES = True
 

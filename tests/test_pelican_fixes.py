@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import zoneinfo
 
 from hypothesis import given
@@ -11,7 +12,7 @@ from pelican.utils import SafeDatetime
 
 from bantin_build import pelican_fixes
 
-FORMATS = ["%Y", "%m", "%d", "%Y/%m", "%-d/%-m/%Y", "%d %B %Y", "%A, %d/%m/%Y %H:%M", "%j %%"]
+FORMATS = ["%Y", "%m", "%d", "%Y-%m-%d", "%Y/%m", "%-d/%-m/%Y", "%d %B %Y", "%A, %d/%m/%Y %H:%M"]
 ZONES = [None, zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"), datetime.UTC]
 
 
@@ -29,3 +30,18 @@ def test_strftime_formats_as_pelican_does(moment, zone, date_format, kind):
     expected = pelican_fixes._strftime(value, date_format)
     assert pelican_fixes.strftime(value, date_format) == expected
     assert pelican_fixes.strftime(value, date_format) == expected  # remembered: the same
+
+
+@given(
+    parts=st.lists(st.sampled_from(["a", "bài", ".", "..", "", "x.md"]), min_size=1, max_size=5),
+    root=st.sampled_from(["/srv/content", "/srv/content/", "/srv/./content", "/", "content"]),
+)
+def test_relative_source_path_is_pelicans(parts, root):
+    """The sliced relative path equals Pelican's relpath wherever it is given."""
+    source = "/srv/content/" + "/".join(parts)
+    fast = pelican_fixes._relative_to_content(source, root)
+    if fast is not None:
+        expected = os.path.relpath(
+            os.path.abspath(os.path.join(root, source)), os.path.abspath(root)
+        )
+        assert fast == expected

@@ -207,6 +207,7 @@ _ONE_FIELD = {
     "%Y": lambda date: str(date.year),
     "%m": lambda date: f"{date.month:02d}",
     "%d": lambda date: f"{date.day:02d}",
+    "%Y-%m-%d": lambda date: f"{date.year}-{date.month:02d}-{date.day:02d}",
 }
 
 
@@ -383,9 +384,32 @@ def _remembered_relative_source_path(self, source_path=None):
     remembered = self.__dict__.get("_bantin_relative_source")
     if remembered is not None and remembered[0] == own:
         return remembered[1]
-    value = _relative_source_path(self)
+    value = _relative_to_content(own, self.settings.get("PATH")) or _relative_source_path(self)
     self.__dict__["_bantin_relative_source"] = (own, value)
     return value
+
+
+@functools.lru_cache(maxsize=8)
+def _content_root(path: str) -> str:
+    return os.path.abspath(path)
+
+
+def _relative_to_content(source: str | None, path: str | None) -> str | None:
+    """What Pelican's ``relpath(abspath(join(PATH, source)), abspath(PATH))`` gives, by
+    slicing, for an absolute, already normal ``source`` under PATH (every file Pelican reads);
+    None otherwise."""
+    if not source or not path or os.sep != "/" or not source.startswith("/"):
+        return None
+    root = _content_root(path)
+    if (
+        not source.startswith(root + "/")
+        or "//" in source
+        or "/./" in source
+        or "/../" in source
+        or source.endswith(("/", "/.", "/.."))
+    ):
+        return None
+    return source[len(root) + 1 :]
 
 
 _cache_data = cache.FileDataCacher.cache_data
