@@ -45,3 +45,35 @@ def test_relative_source_path_is_pelicans(parts, root):
             os.path.abspath(os.path.join(root, source)), os.path.abspath(root)
         )
         assert fast == expected
+
+
+def test_an_earlier_builds_garbage_is_collected_before_the_next_build_freezes():
+    """The live preview builds again in one process: garbage cycles an earlier build left
+    (finished, or stopped on an error) are collected when the next build starts, not frozen
+    again with it."""
+    import gc
+    import weakref
+
+    import bantin_build
+
+    class Node:
+        pass
+
+    for finished in (True, False):
+        try:
+            bantin_build.start_build(None)  # a build starts
+            bantin_build.freeze_objects()  # its content cache loaded
+            node = Node()
+            node.me = node  # a cycle: only the collector frees it
+            alive = weakref.ref(node)
+            bantin_build.freeze_objects()  # after reading
+            del node
+            if finished:
+                bantin_build.unfreeze_objects(None)
+            assert alive() is not None
+            bantin_build.start_build(None)  # the next build
+            bantin_build.freeze_objects()
+            assert alive() is None, f"garbage of an earlier build kept (finished={finished})"
+        finally:
+            bantin_build.unfreeze_objects(None)
+    assert gc.get_freeze_count() == 0

@@ -104,6 +104,22 @@ def finish(pelican):
     )
 
 
+_builds = {"started": 0}
+
+
+def start_build(_pelican) -> None:
+    """Start of a build (``get_generators``, sent once per build, before any generator).
+
+    The live preview builds again in one process: what an earlier build froze and never
+    released (it stopped on an error) is released, and that build's garbage collected, so it
+    is not frozen again with this build's objects.
+    """
+    gc.unfreeze()
+    if _builds["started"]:
+        gc.collect()
+    _builds["started"] += 1
+
+
 def freeze_objects(*_args, **_kwargs) -> None:
     """Take every object alive now out of the garbage collector's view until the build ends.
 
@@ -116,8 +132,7 @@ def freeze_objects(*_args, **_kwargs) -> None:
 
 
 def unfreeze_objects(_pelican) -> None:
-    """End of the build: what it leaves behind can be collected again (the live preview
-    builds again in the same process)."""
+    """End of the build: what it leaves behind can be collected again."""
     gc.unfreeze()
 
 
@@ -128,6 +143,7 @@ def register() -> None:
     StaticGenerator.generate_output = _flush_then_copy_static
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(finish)
+    signals.get_generators.connect(start_build)
     # After each generator has loaded its content cache, and once every article is read.
     signals.generator_init.connect(freeze_objects)
     signals.all_generators_finalized.connect(freeze_objects)
