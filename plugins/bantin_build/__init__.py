@@ -25,6 +25,7 @@ import shutil
 from pelican import signals
 from pelican.contents import Content
 from pelican.generators import StaticGenerator
+from pelican.utils import memoized
 
 from . import output, pelican_fixes
 from .writer import STATE as _state
@@ -110,10 +111,17 @@ _builds = {"started": 0}
 def start_build(_pelican) -> None:
     """Start of a build (``get_generators``, sent once per build, before any generator).
 
-    The live preview builds again in one process: what an earlier build froze and never
-    released (it stopped on an error) is released, and that build's garbage collected, so it
-    is not frozen again with this build's objects.
+    The live preview builds again in one process. Pelican's ``@memoized`` content methods
+    (``get_content``, ``get_summary``) keep every content object they were called on, with its
+    whole build, for as long as the process lives: ≈ 25 MB more for each save at 2,000
+    articles. They are emptied here. What an earlier build froze and never released (it
+    stopped on an error) is released, and that build's garbage collected, so it is not frozen
+    again with this build's objects.
     """
+    for klass in (Content, *Content.__subclasses__()):
+        for value in vars(klass).values():
+            if isinstance(value, memoized):
+                value.cache.clear()
     gc.unfreeze()
     if _builds["started"]:
         gc.collect()
