@@ -31,6 +31,7 @@ from operator import attrgetter
 from pelican import cache, contents, generators, utils
 from pelican.writers import FileOverwriteFailedError
 
+from bantin_core.files import write_atomically
 from bantin_core.forked import Forked
 
 logger = logging.getLogger("pelican.generators")
@@ -356,11 +357,7 @@ class StatStamps:
                 del self.entries[filename]
             self.changed = True
         if self.changed:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            temporary = f"{self.path}.tmp{os.getpid()}"
-            with open(temporary, "wb") as handle:
-                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
+            write_atomically(self.path, pickle.dumps(self.entries, pickle.HIGHEST_PROTOCOL))
         # The next build (the live preview's, in this process) starts from the file.
         self.path, self.entries, self.seen, self.changed = None, {}, set(), False
 

@@ -27,7 +27,7 @@ from pelican.plugins import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from bantin_core.files import link_or_copy
+from bantin_core.files import link_or_copy, write_atomically
 from bantin_core.forked import Forked
 from bantin_core.problems import problem_log
 
@@ -48,13 +48,6 @@ def page_keys(output_path: str) -> dict[str, str]:
     """{page path in ``output_path`` → key} of the pages the last build wrote there (empty
     where the page cache is off)."""
     return PAGE_KEYS.get(os.path.abspath(output_path), {})
-
-
-def _write_atomically(path: str, data: bytes) -> None:
-    temporary = f"{path}.tmp{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)
 
 
 class BantinWriter(Writer):
@@ -200,8 +193,8 @@ class BantinWriter(Writer):
         self._written_files.add(path)
         key = self._page_key(template, name, base, extras)
         self._jobs[path] = (template, base, extras, key)
-        if key is not None:
-            self._keys_by_name[os.path.relpath(path, self.output_path).replace(os.sep, "/")] = key
+        if key is not None:  # by the name pages are saved as (what bantin_search looks up)
+            self._keys_by_name[name] = key
         # signals.content_written.send(path, ...), without blinker working out the receivers
         # again for each of 11,000 pages (a path as sender has no receivers of its own).
         if self._written_receivers is None:
@@ -255,7 +248,7 @@ class BantinWriter(Writer):
             seen = len(problem_log)
             output = template.render({**base, **extras}).encode("utf-8")
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            _write_atomically(path, output)
+            write_atomically(path, output)
             logger.info('Writing "%s"', path)
             # A page whose rendering reported a problem is rendered again next time, so the
             # problem is reported again (nothing is dropped by the cache).
@@ -266,7 +259,7 @@ class BantinWriter(Writer):
                 except FileExistsError:
                     pass
                 except OSError:
-                    _write_atomically(cached, output)
+                    write_atomically(cached, output)
         return problem_log.since(before)
 
     def _render_in_workers(self, jobs) -> list:

@@ -6,6 +6,16 @@ import os
 import shutil
 
 
+def write_atomically(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed into place: readers (and a
+    build stopped half-way) see the old file or the new one, never part of one."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    temporary = f"{path}.tmp{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
 def link_or_copy(source: str, target: str) -> None:
     """Put ``source`` (a cached file) at ``target``: a hard link (no copy, no disk), or a copy
     when the two are on different file systems. An existing ``target`` is replaced, never

@@ -30,6 +30,7 @@ from pagefind.service import get_executable
 from pelican import signals
 
 from bantin_build.writer import page_keys
+from bantin_core.files import write_atomically
 
 from .bundle import DIGESTS, MERGE_FORMAT, encoding_tables, index_batch, merge
 from .folding import choose_compounds, count_pairs, d_compounds, search_meta, visible_text
@@ -137,13 +138,8 @@ def _load_meta_cache(path: str | None) -> dict:
 
 
 def _save_meta_cache(path: str | None, cache: dict) -> None:
-    if not path:
-        return
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    temporary = f"{path}.tmp{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    if path:
+        write_atomically(path, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def prepare_search(generators):
@@ -238,11 +234,9 @@ UNUSED_BUNDLE_FILES = (
 # Part of every cache key: a new Pagefind, a change in what it is given or in the merge
 # rebuilds the index.
 FORMAT = f"pagefind {PAGEFIND_VERSION} input 3 {MERGE_FORMAT} {UNUSED_BUNDLE_FILES}"
-MARKER = "data-pagefind-body"
-_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
-_HTML_TAG_BYTES = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
-_TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
-_TAG_NAME_BYTES = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)")
+MARKER = b"data-pagefind-body"
+_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_TAG_NAME = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)")
 # Pages per Pagefind run. A batch ends after a page whose path hashes to 0 modulo
 # BATCH_PAGES (one page in BATCH_PAGES on average), so batch bounds depend on the paths
 # around them only: an edit re-indexes the batch of the edited page, a new article the batch
@@ -270,7 +264,13 @@ def _indexed_files(generators) -> list[str]:
 def search_input(html: str) -> str | None:
     """What Pagefind needs of a page: its <html> tag (the language) and the first
     data-pagefind-body element. <head>, menus, header, sidebar and footer lie outside that
-    element and Pagefind ignores them. None: the page is not indexed.
+    element and Pagefind ignores them. None: the page is not indexed."""
+    text = search_input_bytes(html.encode("utf-8"))
+    return None if text is None else text.decode("utf-8")
+
+
+def search_input_bytes(html: bytes) -> bytes | None:
+    """:func:`search_input` on UTF-8 bytes (the build reads pages without decoding them).
 
     The page is cut after the last closing tag of the element's name: never inside the
     element (its own closing tag is at or before the last one), whatever its content holds.
@@ -279,28 +279,9 @@ def search_input(html: str) -> str | None:
     body = html.find(MARKER)
     if body < 0:
         return None
-    start = html.rfind("<", 0, body)
+    start = html.rfind(b"<", 0, body)
     tag = _HTML_TAG.search(html, 0, start)
     name = _TAG_NAME.match(html, start)
-    end = len(html)
-    if name is not None:
-        close = html.rfind(f"</{name.group(1)}", start)
-        found = html.find(">", close) if close > 0 else -1
-        if found > 0:
-            end = found + 1
-    return f"<!DOCTYPE html>{tag.group(0) if tag else '<html>'}<body>{html[start:end]}" + (
-        "</body></html>" if end < len(html) else ""
-    )
-
-
-def search_input_bytes(html: bytes) -> bytes | None:
-    """search_input on UTF-8 bytes (the build reads pages without decoding them)."""
-    body = html.find(b"data-pagefind-body")
-    if body < 0:
-        return None
-    start = html.rfind(b"<", 0, body)
-    tag = _HTML_TAG_BYTES.search(html, 0, start)
-    name = _TAG_NAME_BYTES.match(html, start)
     end = len(html)
     if name is not None:
         close = html.rfind(b"</" + name.group(1), start)
@@ -343,7 +324,7 @@ def page_digests(
     result = []
     root = str(output)
     keys = keys or {}
-    earlier, seen = dict(known or {}), {}
+    earlier, seen = known or {}, {}
     for name in sorted(_candidates(output, files)):
         key = keys.get(name)
         if key is not None and key in earlier:
