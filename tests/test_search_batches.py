@@ -155,6 +155,17 @@ def test_merged_batches_are_what_one_pagefind_run_makes(site, single, tmp_path, 
     assert not [name for name in _files(bundle) if "pagefind-ui" in name]
 
 
+def test_a_second_merge_reads_the_remapped_words_it_kept(site, tmp_path):
+    """Batches lacking a metadata field keep their renumbered words for the next merge."""
+    bundle = _merged(site, tmp_path, 7)
+    paths = sorted(tmp_path.glob("batch-*"), key=lambda path: int(path.name.split("-")[1]))
+    kept = [name for path in paths for name in path.glob("bantin-remap-*.marshal")]
+    assert kept and not list(tmp_path.glob("batch-*/*.tmp"))
+    again = tmp_path / "again"
+    merge(paths, again, UNUSED_BUNDLE_FILES)
+    assert _files(again) == _files(bundle)
+
+
 def test_merged_bundle_depends_on_the_pages_only(site, tmp_path):
     """Other batch sizes, or a byte budget that cuts batches: the same bytes."""
     first = _files(_merged(site, tmp_path / "a", 7))

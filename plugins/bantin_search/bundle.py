@@ -46,6 +46,7 @@ Pagefind's files (1.5.2, checked against real runs by tests/test_search_index.py
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import hashlib
 import html as html_lib
@@ -73,7 +74,19 @@ DATA_DIRS = ("index", "filter", "fragment")
 # compressing the chunks an edit changes is most of the cost of a merge.
 COMPRESS_LEVEL = 5
 # Version of the prepared form and the merge: part of every cache key.
-MERGE_FORMAT = f"merge 3 gzip {COMPRESS_LEVEL} python {sys.version_info[0]}.{sys.version_info[1]}"
+MERGE_FORMAT = f"merge 4 gzip {COMPRESS_LEVEL} python {sys.version_info[0]}.{sys.version_info[1]}"
+# A prepared batch keeps its words in these ranges (by where a word sorts), one after another
+# in its file: the merge reads one range of every batch at a time, so it never holds the
+# whole site's words (≈ 36 MB at 8,000 articles) at once.
+WORD_RANGES = ("b", "c", "d", "g", "h", "k", "l", "m", "n", "p", "q", "s", "t", "th", "tr", "v")
+
+
+def _split(words: list) -> list[list]:
+    """Word records cut into the WORD_RANGES parts (len(WORD_RANGES) + 1 lists, in order)."""
+    parts: list[list] = [[] for _ in range(len(WORD_RANGES) + 1)]
+    for record in words:
+        parts[bisect.bisect_right(WORD_RANGES, record[0])].append(record)
+    return parts
 
 
 def read_pf(path: Path) -> bytes:
@@ -105,29 +118,37 @@ def _head(major: int, value: int) -> bytes:
     return bytes((major | 26,)) + value.to_bytes(4, "big")
 
 
-# Every integer in 0..65535, and every one in -65536..65535 by value + 65536 (word locations,
-# weights, page numbers): made by encoding_tables() when a batch is first prepared or merged,
-# not at import (65 ms of every build's start, most of which index nothing).
-_UINTS: list[bytes] = []
-_OFFSET = 0x10000
-_INTS: list[bytes] = []
+class _Heads(dict):
+    """Integer → its CBOR encoding, made on first use (a build meets a few thousand distinct
+    word positions and page numbers; tables of every 16-bit value held ≈ 6 MB)."""
+
+    def __missing__(self, value: int) -> bytes:
+        if 0 <= value < 1 << 32:
+            encoded = _head(0x00, value)
+        elif -(1 << 32) <= value < 0:
+            encoded = _head(0x20, -1 - value)
+        else:
+            encoded = cbor2.dumps(value)
+        self[value] = encoded
+        return encoded
+
+
+_INTS = _Heads()
 
 
 def encoding_tables() -> None:
-    if not _UINTS:
-        _UINTS.extend(_head(0x00, n) for n in range(0x10000))
-        _INTS.extend([_head(0x20, -1 - v) for v in range(-_OFFSET, 0)] + _UINTS)
+    """The most used encodings (values below 1,024), made before workers are forked."""
+    for value in range(-1024, 1024):
+        _INTS[value]  # the lookup fills the table
 
 
 def _uint(value: int) -> bytes:
-    return _UINTS[value] if value < 0x10000 else _head(0x00, value)
+    return _INTS[value]
 
 
 def _ints(values: list[int]) -> bytes:
     """An array of integers (what cbor2 writes, several times faster for short lists)."""
-    if all(-_OFFSET <= value < _OFFSET for value in values):
-        return _array(len(values)) + b"".join([_INTS[value + _OFFSET] for value in values])
-    return cbor2.dumps(values)
+    return _array(len(values)) + b"".join([_INTS[value] for value in values])
 
 
 def _array(length: int) -> bytes:
@@ -173,27 +194,56 @@ def _remap_segment(segment: tuple, remap: list[int]) -> tuple:
     return _encode(entries, last)
 
 
-def _remapped_words(batch: Path, lang: str, words: list, remap: list[int]) -> list:
-    """The batch's words with metadata field numbers of the merged bundle (cached in the
-    batch: the fields of a site rarely change)."""
-    key = hashlib.sha256(repr((lang, remap)).encode()).hexdigest()[:16]
-    path = batch / f"bantin-remap-{key}.marshal"
-    if path.is_file():
-        return marshal.loads(path.read_bytes())
-    result = [
-        (
-            word,
-            head,
-            size,
-            _remap_segment(segment, remap),
-            tuple((variant, _remap_segment(vsegment, remap)) for variant, vsegment in variants),
-        )
-        for word, head, size, segment, variants in words
-    ]
-    partial = path.with_suffix(".tmp")
-    partial.write_bytes(marshal.dumps(result))
-    partial.replace(path)
-    return result
+def _words_file(lang: str) -> str:
+    return f"bantin-words-{lang}.marshal"
+
+
+class _Words:
+    """One batch's word records of one language, read range after range (WORD_RANGES) from
+    its file, with the metadata field numbers of the merged bundle (``remap``: this batch's
+    field number → the bundle's, or None when they are the same). Remapped words are kept
+    beside the batch's own: the fields of a site rarely change. The file is opened again for
+    each range, so a large site's merge never holds a file per batch open."""
+
+    def __init__(self, batch: Path, lang: str, remap: list[int] | None):
+        self.source = batch / _words_file(lang)
+        self.remap = remap
+        self.partial = None
+        if remap is not None:
+            key = hashlib.sha256(repr((lang, remap)).encode()).hexdigest()[:16]
+            self.cached = batch / f"bantin-remap-{key}.marshal"
+            if self.cached.is_file():
+                self.source, self.remap = self.cached, None
+            else:
+                self.partial = self.cached.with_suffix(".tmp")
+                self.partial.write_bytes(b"")
+        self.offset = 0
+
+    def read(self) -> list:
+        with open(self.source, "rb") as handle:
+            handle.seek(self.offset)
+            words = marshal.load(handle)
+            self.offset = handle.tell()
+        if self.remap is None:
+            return words
+        remap = self.remap
+        words = [
+            (
+                word,
+                head,
+                size,
+                _remap_segment(segment, remap),
+                tuple((variant, _remap_segment(vsegment, remap)) for variant, vsegment in variants),
+            )
+            for word, head, size, segment, variants in words
+        ]
+        with open(self.partial, "ab") as handle:
+            marshal.dump(words, handle)
+        return words
+
+    def finish(self) -> None:
+        if self.partial is not None:
+            self.partial.replace(self.cached)
 
 
 def _absolute(entries: list, order: list[int] | None) -> list:
@@ -246,7 +296,7 @@ def prepare(bundle: Path, pages: dict[str, bytes]) -> None:
     encoding_tables()
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     paths = {page_url(path): path for path in pages}
-    languages = {}
+    languages, word_lists = {}, {}
     for lang, info in entry["languages"].items():
         meta = cbor2.loads(read_pf(bundle / f"pagefind.{info['hash']}.pf_meta"))
         version, meta_pages, chunks, filters, sorts, fields = meta
@@ -309,14 +359,18 @@ def prepare(bundle: Path, pages: dict[str, bytes]) -> None:
             "fields": fields,
             "filters": filter_values,
             "sorts": sort_values,
-            "words": words,
         }
+        word_lists[lang] = words
     prepared = {
         "version": entry["version"],
         "entry": {k: v for k, v in entry.items() if k not in ("version", "languages")},
         "languages": languages,
     }
     (bundle / PREPARED).write_bytes(marshal.dumps(prepared))
+    for lang, words in word_lists.items():
+        with open(bundle / _words_file(lang), "wb") as handle:
+            for part in _split(words):
+                marshal.dump(part, handle)
     for path in list(bundle.iterdir()):
         if path.name.endswith(".pf_meta"):
             path.unlink()
@@ -475,45 +529,8 @@ class _Files:
         (self.out / DIGESTS).write_text(json.dumps(self.digests, sort_keys=True), encoding="utf-8")
 
 
-def _merge_language(lang: str, batches: list[tuple[Path, dict]], out: Path, files: _Files) -> dict:
-    offsets, total = [], 0
-    for _path, data in batches:
-        offsets.append(total)
-        total += len(data["pages"])
-
-    # Pages and their fragments (one file per distinct content, named by its digest).
-    taken: dict[str, str] = {}
-    pages = []
-    written = set()
-    fragments = os.path.join(out, "fragment")
-    for path, data in batches:
-        source_dir = os.path.join(path, "fragment")
-        for _url, source, word_count, digest in data["pages"]:
-            name = _name(f"{lang}_", digest, taken)
-            if name not in written:
-                written.add(name)
-                link_or_copy(
-                    os.path.join(source_dir, f"{source}.pf_fragment"),
-                    os.path.join(fragments, f"{name}.pf_fragment"),
-                )
-            pages.append([name, word_count])
-
-    # Words, batch after batch for each word, in word order. Metadata locations number the
-    # fields of their own batch: renumbered where a batch lacks some of the fields.
-    fields = sorted({field for _path, data in batches for field in data["fields"]})
-    by_word: dict[str, list] = {}
-    for offset, (path, data) in zip(offsets, batches, strict=True):
-        words = data["words"]
-        if data["fields"] != fields:
-            remap = [fields.index(field) for field in data["fields"]]
-            words = _remapped_words(path, lang, words, remap)
-        for record in words:
-            group = by_word.get(record[0])
-            if group is None:
-                by_word[record[0]] = [(offset, record)]
-            else:
-                group.append((offset, record))
-    chunks = _Chunks(lang, out, files)
+def _add_words(chunks: _Chunks, by_word: dict[str, list]) -> None:
+    """Words (word → [(batch offset, record), …] in batch order) into ``chunks``, in order."""
     for word in sorted(by_word):
         group = by_word[word]
         if len(group) == 1:
@@ -540,7 +557,62 @@ def _merge_language(lang: str, batches: list[tuple[Path, dict]], out: Path, file
             for variant, vsegments in variant_segments.items():
                 encoded += (variant, _join(vsegments))
         chunks.add(word, size, b"".join(encoded))
-    del by_word
+
+
+def _merge_language(lang: str, batches: list[tuple[Path, dict]], out: Path, files: _Files) -> dict:
+    offsets, total = [], 0
+    for _path, data in batches:
+        offsets.append(total)
+        total += len(data["pages"])
+
+    # Pages and their fragments (one file per distinct content, named by its digest).
+    taken: dict[str, str] = {}
+    pages = []
+    written = set()
+    fragments = os.path.join(out, "fragment")
+    for path, data in batches:
+        source_dir = os.path.join(path, "fragment")
+        for _url, source, word_count, digest in data["pages"]:
+            name = _name(f"{lang}_", digest, taken)
+            if name not in written:
+                written.add(name)
+                link_or_copy(
+                    os.path.join(source_dir, f"{source}.pf_fragment"),
+                    os.path.join(fragments, f"{name}.pf_fragment"),
+                )
+            pages.append([name, word_count])
+
+    # Words, batch after batch for each word, in word order: one range of words at a time.
+    # Metadata locations number the fields of their own batch: renumbered where a batch
+    # lacks some of the fields.
+    fields = sorted({field for _path, data in batches for field in data["fields"]})
+    sources = [
+        (
+            offset,
+            _Words(
+                path,
+                lang,
+                None
+                if data["fields"] == fields
+                else [fields.index(field) for field in data["fields"]],
+            ),
+        )
+        for offset, (path, data) in zip(offsets, batches, strict=True)
+    ]
+    chunks = _Chunks(lang, out, files)
+    for _range in range(len(WORD_RANGES) + 1):
+        by_word: dict[str, list] = {}
+        for offset, source in sources:
+            for record in source.read():
+                group = by_word.get(record[0])
+                if group is None:
+                    by_word[record[0]] = [(offset, record)]
+                else:
+                    group.append((offset, record))
+        _add_words(chunks, by_word)
+        del by_word
+    for _offset, source in sources:
+        source.finish()
     chunk_meta = chunks.finish()
 
     # Filters: each value's pages, renumbered.
