@@ -266,6 +266,24 @@ def test_a_build_without_caches_renders_every_page(tmp_path):
     log = finish(site.build("out", False, "--verbose", "LOAD_CONTENT_CACHE=false"))
     rendered = [line for line in log.splitlines() if "dựng mới" in line]
     assert rendered and ", 0 không đổi" in rendered[0], log[-3000:]
+    assert not list((tmp_path / "out.cache").rglob("jinja"))
+
+
+def test_compiled_templates_are_kept_and_compiled_again_when_changed(tmp_path):
+    """Jinja's bytecode cache in CACHE_PATH/jinja: a rebuild compiles only what changed."""
+    site = Site(tmp_path)
+    finish(site.build("out", True))
+    folder = tmp_path / "out.cache" / "pelican" / "jinja"
+    before = {path.name: path.stat().st_mtime_ns for path in folder.iterdir()}
+    assert len(before) > 5
+    time.sleep(0.01)
+    site.edit("template", 7)
+    finish(site.build("out", False))
+    after = {path.name: path.stat().st_mtime_ns for path in folder.iterdir()}
+    changed = [name for name in before if after[name] != before[name]]
+    assert after.keys() == before.keys() and len(changed) == 1, changed
+    page = next((tmp_path / "out").rglob("bai-1/index.html")).read_text(encoding="utf-8")
+    assert "<p>Bản 7</p>" in page
 
 
 @pytest.mark.skipif(

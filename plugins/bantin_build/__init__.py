@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.contents import Content
 from pelican.generators import StaticGenerator
@@ -139,6 +140,21 @@ def freeze_objects(*_args, **_kwargs) -> None:
     gc.freeze()
 
 
+def cache_compiled_templates(generator) -> None:
+    """Keep the theme's compiled templates in ``CACHE_PATH/jinja`` (Jinja's own bytecode
+    cache: a template whose source changed is compiled again). Compiling every template took
+    ≈ 0.25 s of each rebuild. Not for builds that load no cache (``make publish``)."""
+    settings = generator.settings
+    env = getattr(generator, "env", None)
+    if env is None or env.bytecode_cache is not None:
+        return
+    if not settings.get("LOAD_CONTENT_CACHE") or not settings.get("CACHE_PATH"):
+        return
+    folder = os.path.join(settings["CACHE_PATH"], "jinja")
+    os.makedirs(folder, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(folder)
+
+
 def unfreeze_objects(_pelican) -> None:
     """End of the build: what it leaves behind can be collected again."""
     gc.unfreeze()
@@ -152,6 +168,7 @@ def register() -> None:
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(finish)
     signals.get_generators.connect(start_build)
+    signals.generator_init.connect(cache_compiled_templates)
     # After each generator has loaded its content cache, and once every article is read.
     signals.generator_init.connect(freeze_objects)
     signals.all_generators_finalized.connect(freeze_objects)

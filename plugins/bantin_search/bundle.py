@@ -74,7 +74,7 @@ DATA_DIRS = ("index", "filter", "fragment")
 # compressing the chunks an edit changes is most of the cost of a merge.
 COMPRESS_LEVEL = 5
 # Version of the prepared form and the merge: part of every cache key.
-MERGE_FORMAT = f"merge 4 gzip {COMPRESS_LEVEL} python {sys.version_info[0]}.{sys.version_info[1]}"
+MERGE_FORMAT = f"merge 5 gzip {COMPRESS_LEVEL} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A prepared batch keeps its words in these ranges (by where a word sorts), one after another
 # in its file: the merge reads one range of every batch at a time, so it never holds the
 # whole site's words (≈ 36 MB at 8,000 articles) at once.
@@ -194,6 +194,13 @@ def _remap_segment(segment: tuple, remap: list[int]) -> tuple:
     return _encode(entries, last)
 
 
+def _write_part(handle, words: list) -> None:
+    """One range of words: its length, then its marshal (marshal.load on a file reads a few
+    bytes at a time, several times slower than loads)."""
+    data = marshal.dumps(words)
+    handle.write(len(data).to_bytes(8, "little") + data)
+
+
 def _words_file(lang: str) -> str:
     return f"bantin-words-{lang}.marshal"
 
@@ -222,8 +229,9 @@ class _Words:
     def read(self) -> list:
         with open(self.source, "rb") as handle:
             handle.seek(self.offset)
-            words = marshal.load(handle)
-            self.offset = handle.tell()
+            size = int.from_bytes(handle.read(8), "little")
+            words = marshal.loads(handle.read(size))
+            self.offset += 8 + size
         if self.remap is None:
             return words
         remap = self.remap
@@ -238,7 +246,7 @@ class _Words:
             for word, head, size, segment, variants in words
         ]
         with open(self.partial, "ab") as handle:
-            marshal.dump(words, handle)
+            _write_part(handle, words)
         return words
 
     def finish(self) -> None:
@@ -370,7 +378,7 @@ def prepare(bundle: Path, pages: dict[str, bytes]) -> None:
     for lang, words in word_lists.items():
         with open(bundle / _words_file(lang), "wb") as handle:
             for part in _split(words):
-                marshal.dump(part, handle)
+                _write_part(handle, part)
     for path in list(bundle.iterdir()):
         if path.name.endswith(".pf_meta"):
             path.unlink()
