@@ -28,7 +28,7 @@ from bantin_core.problems import Problem, problem_log
 from bantin_frontmatter.reader import display_path
 
 from . import markup
-from .cards import CardText, card_key, cards_job, rasterize_logo
+from .cards import CardText, card_keys, cards_job, rasterize_logo
 from .pipeline import RASTER_EXTENSIONS, cache_key, derive_job, file_digest, read_meta
 from .settings import Config
 
@@ -129,6 +129,18 @@ class Derived:
     def og(self) -> tuple[str, int, int]:
         og = self.meta["og"]
         return self._name("og", og["file"]), og["width"], og["height"]
+
+
+def _files_in(folder: str) -> set[str]:
+    """``"sub/name"`` of every file one level down in ``folder`` (none if it is missing)."""
+    found = set()
+    try:
+        subfolders = [entry for entry in os.scandir(folder) if entry.is_dir()]
+    except FileNotFoundError:
+        return found
+    for sub in subfolders:
+        found.update(f"{sub.name}/{entry.name}" for entry in os.scandir(sub.path))
+    return found
 
 
 def _slug(text: str) -> str:
@@ -442,12 +454,15 @@ class ImageBuild:
         logo_png = rasterize_logo(config.card_logo) if config.card_logo else None
         logo_digest = file_digest(config.card_logo) if logo_png else ""
         todo: dict[str, CardText] = {}
+        card_key = card_keys(config.card_style, font_digest, logo_digest)
+        folder = os.path.join(config.cache_path, "cards")
+        drawn = _files_in(folder)  # one listing, not a stat per article
         for article in self.articles:
             if is_raster(article.metadata.get("image") or ""):
                 continue  # its og:image is a crop of the photo
             text = CardText(str(article.title), config.agency_name, config.site_host)
-            key = card_key(text, config.card_style, font_digest, logo_digest)
-            cached = os.path.join(config.cache_path, "cards", key[:2], f"{key}.jpg")
+            key = card_key(text)
+            cached = os.path.join(folder, key[:2], f"{key}.jpg")
             name = f"{config.card_folder}/{_slug(article.slug)}.{key[:8]}.jpg"
             article.og_image = name
             article.og_image_width = config.card_style.width
@@ -455,7 +470,7 @@ class ImageBuild:
             article.og_image_alt = str(article.title)
             self.card_outputs[name] = cached
             self.stats.cards += 1
-            if not os.path.exists(cached):
+            if f"{key[:2]}/{key}.jpg" not in drawn:
                 todo[cached] = text  # two articles with the same title share a card
         self.stats.cards_drawn = len(todo)
         groups = batches(list(todo.items()), config.workers)

@@ -72,14 +72,22 @@ class CardText:
 
 def card_key(text: CardText, style: CardStyle, font_digest: str, logo_digest: str) -> str:
     """Cache key of one card: its words, look, font and logo."""
-    # vars(), not asdict(): the same dicts for these flat dataclasses, without asdict's deep
-    # copy (asdict was most of a no-change rebuild's card planning at 8,000 articles).
-    data = json.dumps(
-        [vars(text), vars(style), font_digest, logo_digest, CARD_VERSION],
-        ensure_ascii=False,
-        sort_keys=True,
-    )
-    return hashlib.sha256(data.encode()).hexdigest()[:24]
+    return card_keys(style, font_digest, logo_digest)(text)
+
+
+def card_keys(style: CardStyle, font_digest: str, logo_digest: str):
+    """:func:`card_key` for many cards of one look: the look's part of the key is written
+    once (vars(), not asdict(): the same dicts for these flat dataclasses, without asdict's
+    deep copy). The key hashes ``[text, style, font, logo, version]`` as sorted JSON."""
+    rest = json.dumps(
+        [0, vars(style), font_digest, logo_digest, CARD_VERSION], ensure_ascii=False, sort_keys=True
+    ).removeprefix("[0")
+
+    def key(text: CardText) -> str:
+        data = "[" + json.dumps(vars(text), ensure_ascii=False, sort_keys=True) + rest
+        return hashlib.sha256(data.encode()).hexdigest()[:24]
+
+    return key
 
 
 def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
