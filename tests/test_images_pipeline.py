@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ from bantin_images.pipeline import (
     target_widths,
 )
 
+PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 GPS = {1: "N", 2: (9.0, 47.0, 3.5), 3: "E", 4: (105.0, 28.0, 12.0)}  # Vị Thanh, Hậu Giang
 XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>9,47N</exif:GPSLatitude></x:xmpmeta>'
 
@@ -61,6 +64,9 @@ def make_phone_jpeg(path: Path, size=(1600, 1200), orientation: int = 6) -> Path
 
 
 def make_heic(path: Path, size=(1200, 900)) -> Path:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()  # to write one; the pipeline reads it on its own
     path.parent.mkdir(parents=True, exist_ok=True)
     photo_pixels(size).save(path, "HEIF", quality=80, exif=phone_exif(1))
     return path
@@ -201,6 +207,28 @@ def test_heic_from_an_iphone_becomes_webp_and_jpeg(tmp_path):
     for variant in meta["variants"]:
         for kind in ("webp", "fallback"):
             assert_no_metadata(tmp_path / "o" / variant[kind])
+
+
+@pytest.mark.skipif(not HEIF_SUPPORTED, reason="pillow-heif is not installed")
+def test_a_heic_named_jpg_is_read_by_its_content(tmp_path):
+    heic = make_heic(tmp_path / "a.heic")
+    named_jpg = heic.rename(tmp_path / "anh-dien-thoai.jpg")
+    # A new process, as a build that has met no HEIC photo yet (no HEIF opener registered).
+    script = (
+        "import sys; from bantin_images.pipeline import derive, ImageSettings; "
+        "from PIL import Image; assert 'HEIF' not in Image.OPEN; "
+        "print([v['width'] for v in derive(sys.argv[1], sys.argv[2], ImageSettings())"
+        "['variants']])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(named_jpg), str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(PLUGINS)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[480, 800, 1200]"
 
 
 @pytest.mark.parametrize(

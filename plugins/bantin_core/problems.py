@@ -64,10 +64,12 @@ class ProblemLog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._problems: list[Problem] = []
+        self._seen: set[Problem] = set()  # a list test was quadratic in the number of problems
 
     def report(self, problem: Problem) -> None:
         with self._lock:
-            if problem not in self._problems:
+            if problem not in self._seen:
+                self._seen.add(problem)
                 self._problems.append(problem)
 
     def extend(self, problems) -> None:
@@ -77,6 +79,7 @@ class ProblemLog:
     def clear(self) -> None:
         with self._lock:
             self._problems.clear()
+            self._seen.clear()
 
     def sorted(self) -> list[Problem]:
         """Problems by file, then line, so one file's problems stand together."""

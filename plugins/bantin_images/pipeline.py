@@ -12,6 +12,7 @@ Runs in worker processes, so it takes and returns plain data only.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import json
 import math
@@ -23,13 +24,33 @@ from dataclasses import asdict, dataclass
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-try:  # HEIC from iPhones; optional so a site without it still builds its JPEGs.
+# HEIC from iPhones (pillow-heif); optional so a site without it still builds its JPEGs.
+HEIF_SUPPORTED = importlib.util.find_spec("pillow_heif") is not None
+
+
+def register_heif() -> bool:
+    """Let Pillow read HEIC/HEIF; False without pillow-heif. Done on the first photo that
+    needs it, not at import: libheif is ≈ 4 MB of every build process, and most sites have
+    no HEIC photo."""
+    if not HEIF_SUPPORTED:
+        return False
     import pillow_heif
 
     pillow_heif.register_heif_opener()
-    HEIF_SUPPORTED = True
-except ImportError:  # pragma: no cover - pinned in requirements/base.in
-    HEIF_SUPPORTED = False
+    return True
+
+
+def _open(path: str) -> Image.Image:
+    """``Image.open``, reading HEIC too (by its content: a HEIC may be named .jpg)."""
+    if os.path.splitext(path)[1].lower() in (".heic", ".heif"):
+        register_heif()
+    try:
+        return Image.open(path)
+    except UnidentifiedImageError:
+        if "HEIF" in Image.OPEN or not register_heif():
+            raise
+        return Image.open(path)
+
 
 #: Bump when the output of :func:`derive` changes for the same input and settings.
 PIPELINE_VERSION = 2
@@ -106,7 +127,7 @@ def load_web_image(path: str, settings: ImageSettings, largest: int | None) -> I
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(path)
+            image = _open(path)
         except FileNotFoundError:
             raise ImageProblem("missing") from None
         except UnidentifiedImageError:
