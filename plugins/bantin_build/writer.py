@@ -148,13 +148,20 @@ class BantinWriter(Writer):
                 key: Paginator(name, url, val, self.settings, per_page)
                 for key, val in paginated.items()
             }
-            for page_num in range(next(iter(paginators.values())).num_pages):
+            # Each Page made once (Pelican makes each three times: as the page, and as its
+            # neighbours' next and previous; every one held until the pages are rendered).
+            total = next(iter(paginators.values())).num_pages
+            pages = {
+                key: [paginator.page(n) for n in range(1, max(total, paginator.num_pages) + 1)]
+                for key, paginator in paginators.items()
+            }
+            for page_num in range(total):
                 paginated_kwargs = kwargs.copy()
                 for key, paginator in paginators.items():
-                    previous_page = paginator.page(page_num) if page_num > 0 else None
-                    page = paginator.page(page_num + 1)
+                    previous_page = pages[key][page_num - 1] if page_num > 0 else None
+                    page = pages[key][page_num]
                     next_page = (
-                        paginator.page(page_num + 2) if page_num + 1 < paginator.num_pages else None
+                        pages[key][page_num + 1] if page_num + 1 < paginator.num_pages else None
                     )
                     paginated_kwargs.update(
                         {
