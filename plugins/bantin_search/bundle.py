@@ -15,7 +15,9 @@ The merge does not decode the whole index each time. When a batch is indexed, it
 output is read once (:func:`prepare`) into a compact form kept in the cache: for every word,
 its page list as encoded CBOR bytes without the first page number. Page lists are delta
 encoded (each page number is the difference from the previous one), so putting batches one
-after another only needs a new first number per batch: the merge is byte concatenation.
+after another only needs a new first number per batch: the merge is byte concatenation. A
+batch keeps its words cut into ranges (WORD_RANGES); the merge joins one range of every batch
+at a time, so its memory is a range's, not the site's.
 
 The merged bundle is deterministic (a function of the indexed pages alone, whatever the
 batches): pages in path order, filter values, sort keys and languages in sorted order (a
