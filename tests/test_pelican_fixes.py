@@ -77,3 +77,37 @@ def test_an_earlier_builds_garbage_is_collected_before_the_next_build_freezes():
         finally:
             bantin_build.unfreeze_objects(None)
     assert gc.get_freeze_count() == 0
+
+
+class _Dated:
+    def __init__(self, date):
+        self.date = date
+
+
+@given(
+    dates=st.lists(
+        st.datetimes(
+            min_value=datetime.datetime(2015, 1, 1), max_value=datetime.datetime(2026, 12, 31)
+        ),
+        max_size=60,
+    ),
+    order=st.randoms(use_true_random=False),
+)
+def test_period_archives_are_pelicans(dates, order):
+    """Each period's articles in the order of the article list, as Pelican finds them."""
+    items = [_Dated(SafeDatetime.fromtimestamp(moment.timestamp())) for moment in dates]
+    sorted_articles = sorted(items, key=lambda item: item.date, reverse=True)
+    articles = list(items)
+    order.shuffle(articles)
+    settings = {
+        "YEAR_ARCHIVE_SAVE_AS": "{date:%Y}/index.html",
+        "YEAR_ARCHIVE_URL": "{date:%Y}/",
+        "MONTH_ARCHIVE_SAVE_AS": "{date:%Y}/{date:%m}/index.html",
+        "MONTH_ARCHIVE_URL": "{date:%Y}/{date:%m}/",
+        "DAY_ARCHIVE_SAVE_AS": "{date:%Y}/{date:%m}/{date:%d}/index.html",
+        "DAY_ARCHIVE_URL": "",
+    }
+    assert pelican_fixes.PELICAN_BUILD_PERIOD_ARCHIVES is not pelican_fixes._build_period_archives
+    ours = pelican_fixes._build_period_archives(None, sorted_articles, articles, settings)
+    theirs = pelican_fixes.PELICAN_BUILD_PERIOD_ARCHIVES(None, sorted_articles, articles, settings)
+    assert ours == theirs
