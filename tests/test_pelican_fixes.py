@@ -111,3 +111,27 @@ def test_period_archives_are_pelicans(dates, order):
     ours = pelican_fixes._build_period_archives(None, sorted_articles, articles, settings)
     theirs = pelican_fixes.PELICAN_BUILD_PERIOD_ARCHIVES(None, sorted_articles, articles, settings)
     assert ours == theirs
+
+
+@given(
+    moment=st.datetimes(min_value=datetime.datetime(1, 1, 1)),
+    zone=st.one_of(
+        st.none(),
+        st.sampled_from(ZONES[1:]),
+        # Whole minutes (the usual offsets, east and west), and any offset at all.
+        st.integers(-1439, 1439).map(lambda m: datetime.timezone(datetime.timedelta(minutes=m))),
+        st.timedeltas(
+            min_value=datetime.timedelta(hours=-23, minutes=-59),
+            max_value=datetime.timedelta(hours=23, minutes=59),
+        ).map(datetime.timezone),
+    ),
+    safe=st.booleans(),
+)
+def test_sitemap_dates_are_the_sitemap_plugins(moment, zone, safe):
+    if zone is not None:
+        moment = moment.replace(tzinfo=zone)
+    if safe:
+        moment = SafeDatetime.fromisoformat(moment.isoformat())
+    original = pelican_fixes.SITEMAP_FORMAT_DATE
+    assert original is not pelican_fixes._sitemap_format_date
+    assert pelican_fixes._sitemap_format_date(moment) == original(moment)

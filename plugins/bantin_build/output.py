@@ -22,6 +22,8 @@ import time
 import pelican
 from pelican.utils import clean_output_dir as _clean_output_dir
 
+from bantin_core.files import remove_trees
+
 logger = logging.getLogger(__name__)
 
 _RM = shutil.which("rm")
@@ -60,9 +62,9 @@ def clean_output_dir(path: str, retention) -> None:
     # Old folders a killed build left behind go too.
     pattern = _trash_name(name)
     leftovers = [os.path.join(parent, old) for old in os.listdir(parent) if pattern.fullmatch(old)]
-    _removals.append(
-        subprocess.Popen([_RM, "-rf", "--", *leftovers], stdin=subprocess.DEVNULL, close_fds=True)
-    )
+    process = remove_trees(leftovers)
+    if process is not None:
+        _removals.append(process)
 
 
 def wait() -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import datetime
 import functools
 import logging
 import os
@@ -461,7 +462,37 @@ def wait_for_cache_writers() -> None:
                 logger.warning("Không ghi được bộ nhớ đệm %s", problem)
 
 
+def _sitemap_format_date(date) -> str:
+    """The sitemap plugin's ``format_date`` (ISO 8601 with a ``+07:00`` offset), written from
+    the date's fields: it went through strftime twice for each of 11,000 URLs."""
+    if not isinstance(date, datetime.datetime) or date.year < 1000:
+        return SITEMAP_FORMAT_DATE(date)
+    offset = date.utcoffset() if date.tzinfo else None
+    if date.tzinfo and (offset is None or offset % datetime.timedelta(minutes=1)):
+        return SITEMAP_FORMAT_DATE(date)
+    if offset is None:
+        zone = "-00:00"
+    else:
+        sign = "-" if offset < datetime.timedelta(0) else "+"
+        hours, minutes = divmod(abs(offset // datetime.timedelta(minutes=1)), 60)
+        zone = f"{sign}{hours:02d}:{minutes:02d}"
+    return (
+        f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
+        f"T{date.hour:02d}:{date.minute:02d}:{date.second:02d}{zone}"
+    )
+
+
+try:
+    from pelican.plugins.sitemap import sitemap as _sitemap
+
+    SITEMAP_FORMAT_DATE = _sitemap.format_date
+except ImportError:  # pragma: no cover - the sitemap plugin is pinned in requirements
+    _sitemap = SITEMAP_FORMAT_DATE = None
+
+
 def install() -> None:
+    if _sitemap is not None:
+        _sitemap.format_date = _sitemap_format_date
     cache.FileDataCacher.cache_data = _cache_data_noting_change
     cache.FileDataCacher.save_cache = _save_cache_if_changed
     utils.strftime = strftime

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+
+_RM = shutil.which("rm")
 
 
 def write_atomically(path: str, data: bytes) -> None:
@@ -52,3 +55,16 @@ def link_or_copy(source: str, target: str) -> None:
         os.remove(target)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     shutil.copyfile(source, target)
+
+
+def remove_trees(paths: list[str]) -> subprocess.Popen | None:
+    """Start removing the folders ``paths`` with ``rm -rf`` in its own process, while the
+    build goes on; the caller waits for the returned process before the build ends. Without
+    ``rm``, they are removed here and None is returned."""
+    if not paths:
+        return None
+    if _RM is None:
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
+        return None
+    return subprocess.Popen([_RM, "-rf", "--", *paths], stdin=subprocess.DEVNULL, close_fds=True)

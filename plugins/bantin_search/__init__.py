@@ -31,7 +31,7 @@ from pagefind.service import get_executable
 from pelican import signals
 
 from bantin_build.writer import page_keys
-from bantin_core.files import write_atomically
+from bantin_core.files import remove_trees, write_atomically
 
 from .bundle import DIGESTS, MERGE_FORMAT, encoding_tables, index_batch, merge
 from .folding import choose_compounds, count_pairs, d_compounds, search_meta, visible_text
@@ -402,15 +402,15 @@ def _index_batches(output: Path, todo: list[tuple[list, Path]], workers: int) ->
             _index_job(job)
 
 
-def _prune(folder: Path, keep: set[str], count: int) -> None:
-    """Remove what ``keep`` does not name but the ``count`` newest (a preview edits often)."""
+def _prune(folder: Path, keep: set[str], count: int):
+    """Start removing what ``keep`` does not name but the ``count`` newest (a preview edits
+    often); returns the removing process to wait for (remove_trees)."""
     old = sorted(
         (p for p in folder.iterdir() if p.name not in keep),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
-    for path in old[count:]:
-        shutil.rmtree(path, ignore_errors=True)
+    return remove_trees([str(path) for path in old[count:]])
 
 
 def _publish(source: Path, target: Path) -> None:
@@ -486,6 +486,7 @@ def index_site(pelican):
     key = hashlib.sha256(" ".join([FORMAT, *keys]).encode()).hexdigest()
     bundles, batch_dir = cache / "bundles", cache / "batches"
     cached = bundles / key
+    removals = []
     if cached.is_dir():
         logger.info("[bantin_search] Chỉ mục tìm kiếm không đổi, dùng lại bản đã tạo.")
     elif not groups:
@@ -510,8 +511,9 @@ def index_site(pelican):
         earlier = [p for p in bundles.iterdir() if p.is_dir() and not p.name.endswith(".tmp")]
         merge([batch_dir / k for k in keys], partial, UNUSED_BUNDLE_FILES, earlier)
         partial.rename(cached)  # complete bundles only: a build killed mid-way leaves a .tmp
-        _prune(batch_dir, set(keys), KEEP_BATCHES)
-        _prune(bundles, {key}, 1)
+        # An old bundle is a link per page (11,000 at 8,000 articles): removed while the new
+        # one is published.
+        removals = [_prune(batch_dir, set(keys), KEEP_BATCHES), _prune(bundles, {key}, 1)]
         logger.info(
             "[bantin_search] Chỉ mục tìm kiếm: %d trang, %d phần, %d phần đánh chỉ mục lại.",
             len(pages),
@@ -519,6 +521,9 @@ def index_site(pelican):
             len(todo),
         )
     _publish(cached, output / "pagefind")
+    for process in removals:
+        if process is not None:
+            process.wait()
 
 
 def register():
