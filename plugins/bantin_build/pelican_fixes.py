@@ -32,7 +32,7 @@ from operator import attrgetter
 from pelican import cache, contents, generators, utils
 from pelican.writers import FileOverwriteFailedError
 
-from bantin_core.files import write_atomically
+from bantin_core.files import pickle_atomically
 from bantin_core.forked import Forked
 
 logger = logging.getLogger("pelican.generators")
@@ -358,7 +358,7 @@ class StatStamps:
                 del self.entries[filename]
             self.changed = True
         if self.changed:
-            write_atomically(self.path, pickle.dumps(self.entries, pickle.HIGHEST_PROTOCOL))
+            pickle_atomically(self.path, self.entries)
         # The next build (the live preview's, in this process) starts from the file.
         self.path, self.entries, self.seen, self.changed = None, {}, set(), False
 

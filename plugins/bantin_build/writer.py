@@ -270,20 +270,20 @@ class BantinWriter(Writer):
         return problem_log.since(before)
 
     def _render_in_workers(self, jobs) -> list:
-        """Fork ``workers - 1`` children; each renders every ``workers``-th job, as does this
-        process. Children send back their content problems or their error through a pipe."""
+        """Fork ``workers`` children; each renders every ``workers``-th job and sends back its
+        content problems or its error through a pipe. This process renders none: what
+        rendering keeps (Pelican's memoized content, Babel's locale data, compiled templates:
+        ≈ 10 MB at 8,000 articles) would stay in it to the end of the build, and every process
+        forked later (search indexing) would start from that size."""
         children = Forked(
             [
                 functools.partial(self._render, jobs[index :: self.workers])
-                for index in range(1, self.workers)
+                for index in range(self.workers)
             ],
             what="Rendering pages",
         )
-        try:
-            problems = self._render(jobs[0 :: self.workers])
-        finally:
-            results = children.wait()
-        for value in results:
+        problems = []
+        for value in children.wait():
             problems.extend(value)
         return problems
 

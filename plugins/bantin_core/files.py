@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import subprocess
 
@@ -12,10 +13,20 @@ _RM = shutil.which("rm")
 def write_atomically(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file renamed into place: readers (and a
     build stopped half-way) see the old file or the new one, never part of one."""
+    _replace(path, lambda handle: handle.write(data))
+
+
+def pickle_atomically(path: str, value) -> None:
+    """:func:`write_atomically` of ``value``'s pickle, written as it is made: a cache of a
+    large site is never held in memory twice (as objects and as bytes)."""
+    _replace(path, lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _replace(path: str, write) -> None:
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     temporary = f"{path}.tmp{os.getpid()}"
     with open(temporary, "wb") as handle:
-        handle.write(data)
+        write(handle)
     os.replace(temporary, path)
 
 

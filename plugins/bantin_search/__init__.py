@@ -31,7 +31,7 @@ from pagefind.service import get_executable
 from pelican import signals
 
 from bantin_build.writer import page_keys
-from bantin_core.files import remove_trees, write_atomically
+from bantin_core.files import pickle_atomically, remove_trees
 
 from .bundle import DIGESTS, MERGE_FORMAT, encoding_tables, index_batch, merge
 from .folding import choose_compounds, count_pairs, d_compounds, search_meta, visible_text
@@ -142,7 +142,7 @@ def _load_meta_cache(path: str | None) -> dict:
 
 def _save_meta_cache(path: str | None, cache: dict) -> None:
     if path:
-        write_atomically(path, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+        pickle_atomically(path, cache)
 
 
 def prepare_search(generators):

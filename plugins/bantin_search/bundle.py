@@ -76,11 +76,17 @@ DATA_DIRS = ("index", "filter", "fragment")
 # compressing the chunks an edit changes is most of the cost of a merge.
 COMPRESS_LEVEL = 5
 # Version of the prepared form and the merge: part of every cache key.
-MERGE_FORMAT = f"merge 5 gzip {COMPRESS_LEVEL} python {sys.version_info[0]}.{sys.version_info[1]}"
+MERGE_FORMAT = f"merge 7 gzip {COMPRESS_LEVEL} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A prepared batch keeps its words in these ranges (by where a word sorts), one after another
 # in its file: the merge reads one range of every batch at a time, so it never holds the
-# whole site's words (≈ 36 MB at 8,000 articles) at once.
-WORD_RANGES = ("b", "c", "d", "g", "h", "k", "l", "m", "n", "p", "q", "s", "t", "th", "tr", "v")
+# whole site's words (≈ 36 MB at 8,000 articles) at once. Numbers (dates, document numbers,
+# amounts) are most of a news site's distinct words, and a common word (các, của, thi) has
+# every page in its list: both get ranges of their own.
+WORD_RANGES = (
+    *("1", "2", "201", "202", "203", "3", "4", "5", "6", "7", "8", "9", "a"),
+    *("b", "c", "ch", "co", "cu", "d", "di", "do", "du", "g", "h", "ho", "k", "kh", "l", "m"),
+    *("n", "ng", "nh", "o", "p", "q", "s", "t", "th", "thi", "tho", "tr", "tu", "v", "vi"),
+)
 
 
 def _split(words: list) -> list[list]:
@@ -592,6 +598,40 @@ def _merge_language(lang: str, batches: list[tuple[Path, dict]], out: Path, file
                 )
             pages.append([name, word_count])
 
+    # Filters: each value's pages, renumbered.
+    filter_values: dict[str, dict[str, list[int]]] = {}
+    for offset, (_path, data) in zip(offsets, batches, strict=True):
+        for name, values in data["filters"].items():
+            merged = filter_values.setdefault(name, {})
+            for value, value_pages in values.items():
+                merged.setdefault(value, []).extend(offset + page for page in value_pages)
+    filters = []
+    taken = {}
+    for name in sorted(filter_values):
+        values = filter_values[name]
+        data = cbor2.dumps([name, [[value, values[value]] for value in sorted(values)]])
+        digest = hashlib.sha256(data).hexdigest()
+        file_name = _name(f"{lang}_", digest, taken)
+        files.write(f"filter/{file_name}.pf_filter", data, digest)
+        filters.append([name, file_name])
+
+    # Sorts: pages in the order of their values, equal values in page order.
+    sort_values: dict[str, list[str | None]] = {}
+    for offset, (_path, data) in zip(offsets, batches, strict=True):
+        for key, values in data["sorts"].items():
+            sort_values.setdefault(key, [None] * total)[offset : offset + len(values)] = values
+    sorts = []
+    for key in sorted(sort_values):
+        values = sort_values[key]
+        present = [page for page, value in enumerate(values) if value is not None]
+        sorts.append([key, sorted(present, key=_sort_key(values))])
+
+    # What the words below do not need (the pages' digests and sort values: most of a
+    # batch's head) is let go before they are read.
+    del filter_values, sort_values
+    for _path, data in batches:
+        data["pages"] = data["filters"] = data["sorts"] = None
+
     # Words, batch after batch for each word, in word order: one range of words at a time.
     # Metadata locations number the fields of their own batch: renumbered where a batch
     # lacks some of the fields.
@@ -624,34 +664,6 @@ def _merge_language(lang: str, batches: list[tuple[Path, dict]], out: Path, file
     for _offset, source in sources:
         source.finish()
     chunk_meta = chunks.finish()
-
-    # Filters: each value's pages, renumbered.
-    filter_values: dict[str, dict[str, list[int]]] = {}
-    for offset, (_path, data) in zip(offsets, batches, strict=True):
-        for name, values in data["filters"].items():
-            merged = filter_values.setdefault(name, {})
-            for value, value_pages in values.items():
-                merged.setdefault(value, []).extend(offset + page for page in value_pages)
-    filters = []
-    taken = {}
-    for name in sorted(filter_values):
-        values = filter_values[name]
-        data = cbor2.dumps([name, [[value, values[value]] for value in sorted(values)]])
-        digest = hashlib.sha256(data).hexdigest()
-        file_name = _name(f"{lang}_", digest, taken)
-        files.write(f"filter/{file_name}.pf_filter", data, digest)
-        filters.append([name, file_name])
-
-    # Sorts: pages in the order of their values, equal values in page order.
-    sort_values: dict[str, list[str | None]] = {}
-    for offset, (_path, data) in zip(offsets, batches, strict=True):
-        for key, values in data["sorts"].items():
-            sort_values.setdefault(key, [None] * total)[offset : offset + len(values)] = values
-    sorts = []
-    for key in sorted(sort_values):
-        values = sort_values[key]
-        present = [page for page, value in enumerate(values) if value is not None]
-        sorts.append([key, sorted(present, key=_sort_key(values))])
 
     version = batches[0][1]["version"]
     data = cbor2.dumps([version, pages, chunk_meta, filters, sorts, fields])
