@@ -230,16 +230,17 @@ class _Words:
             if self.cached.is_file():
                 self.source, self.remap = self.cached, None
             else:
-                self.partial = self.cached.with_suffix(".tmp")
+                # Per process: two builds merging at once never append to one file.
+                self.partial = self.cached.with_name(f"{self.cached.name}.{os.getpid()}.tmp")
                 self.partial.write_bytes(b"")
         self.offset = 0
 
     def read(self) -> list:
         with open(self.source, "rb") as handle:
             handle.seek(self.offset)
-            size = int.from_bytes(handle.read(8), "little")
-            words = marshal.loads(handle.read(size))
-            self.offset += 8 + size
+            length = int.from_bytes(handle.read(8), "little")
+            words = marshal.loads(handle.read(length))
+            self.offset += 8 + length
         if self.remap is None:
             return words
         remap = self.remap
