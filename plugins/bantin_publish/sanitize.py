@@ -12,13 +12,11 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-import nh3
-
 #: Hosts whose ``<iframe>`` embeds are kept (setting ``BANTIN_VIDEO_HOSTS``). The nginx
 #: Content-Security-Policy's ``frame-src`` must list the same hosts.
 DEFAULT_VIDEO_HOSTS = ("www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com")
 
-_TAGS = (nh3.ALLOWED_TAGS - {"area", "map", "center", "strike", "tt", "acronym"}) | {"tfoot"}
+_DROPPED_TAGS = {"area", "map", "center", "strike", "tt", "acronym"}
 _TABLE_CELL = {"colspan", "rowspan", "headers", "scope", "align"}
 _ATTRIBUTES = {
     "*": {"id", "title", "lang", "dir", "class"},
@@ -60,7 +58,9 @@ def _attribute_filter(video_hosts: frozenset):
 
 @lru_cache(maxsize=8)
 def _cleaner_options(video_hosts: frozenset) -> dict:
-    tags = set(_TAGS) | ({"iframe"} if video_hosts else set())
+    import nh3  # see clean_html
+
+    tags = (nh3.ALLOWED_TAGS - _DROPPED_TAGS) | {"tfoot"} | ({"iframe"} if video_hosts else set())
     return {
         "tags": tags,
         "clean_content_tags": {"script", "style", "template", "noscript"},
@@ -86,6 +86,10 @@ def clean_html(html: str, video_hosts=DEFAULT_VIDEO_HOSTS) -> str:
     resolved after reading). An ``<iframe>`` survives only with an ``https`` source on one of
     ``video_hosts``; without one it is removed whole.
     """
+    # Imported here: nh3 is 1.5 MB of a process, and a build sanitizes in its reading
+    # processes; the process that holds the whole site never needs it.
+    import nh3
+
     if "text-align" in html:
         html = _ALIGNED_CELL.sub(r'<\1 class="bt-align-\2"', html)
     cleaned = nh3.clean(html, **_cleaner_options(frozenset(video_hosts)))

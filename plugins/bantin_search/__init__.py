@@ -15,6 +15,7 @@ Settings: ``BANTIN_SEARCH`` (default True), ``BANTIN_SEARCH_ABBREVIATIONS`` ({"T
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import logging
 import multiprocessing
@@ -27,7 +28,6 @@ from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
 
-from pagefind.service import get_executable
 from pelican import signals
 
 from bantin_build.writer import page_keys
@@ -389,8 +389,31 @@ def _index_job(job) -> None:
     index_batch(pages, dest, executable)
 
 
+def pagefind_executable() -> str:
+    """The Pagefind binary, found the way ``pagefind.service.get_executable`` finds it.
+
+    That module imports asyncio (1.6 MB of memory in the process that holds the whole site and
+    in every process forked from it): the usual places are looked up here first.
+    """
+    configured = os.environ.get("PAGEFIND_BINARY_PATH")
+    if configured:
+        return configured
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            module = importlib.import_module(package)
+        except ImportError:
+            continue
+        return str(module.get_executable())
+    from pagefind.service import get_executable  # anything else (a pagefind on PATH)
+
+    found = get_executable()
+    if found is None:
+        raise RuntimeError("không tìm thấy chương trình Pagefind (gói pagefind[bin])")
+    return str(found)
+
+
 def _index_batches(output: Path, todo: list[tuple[list, Path]], workers: int) -> None:
-    executable = str(get_executable())
+    executable = pagefind_executable()
     jobs = [(output, executable, batch, dest) for batch, dest in todo]
     if workers > 1 and len(jobs) > 1 and hasattr(os, "fork"):
         encoding_tables()  # made once, inherited by the workers

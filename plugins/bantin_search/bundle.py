@@ -142,6 +142,8 @@ class _Heads(dict):
 
 
 _INTS = _Heads()
+# Heads of arrays shorter than 1,024 items (word positions on one page, pages of a word).
+_ARRAY_HEADS = [_head(0x80, length) for length in range(1024)]
 
 
 def encoding_tables() -> None:
@@ -156,7 +158,9 @@ def _uint(value: int) -> bytes:
 
 def _ints(values: list[int]) -> bytes:
     """An array of integers (what cbor2 writes, several times faster for short lists)."""
-    return _array(len(values)) + b"".join([_INTS[value] for value in values])
+    length = len(values)
+    head = _ARRAY_HEADS[length] if length < 1024 else _array(length)
+    return head + b"".join(map(_INTS.__getitem__, values))
 
 
 def _array(length: int) -> bytes:
@@ -185,8 +189,11 @@ def _encode(entries: list, last: int) -> tuple:
     parts = [_ints(locations), _ints(metadata)]
     has_meta = bool(metadata)
     for page, locations, metadata in entries[1:]:
-        parts.append(b"\x83" + _uint(page) + _ints(locations) + _ints(metadata))
-        has_meta = has_meta or bool(metadata)
+        if metadata:
+            has_meta = True
+            parts.append(b"\x83" + _INTS[page] + _ints(locations) + _ints(metadata))
+        else:  # most pages: no metadata locations
+            parts.append(b"\x83" + _INTS[page] + _ints(locations) + b"\x80")
     return len(entries), first, last, b"".join(parts), has_meta
 
 
