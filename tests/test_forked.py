@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from bantin_core.forked import Forked
+from bantin_core.forked import Forked, Standby
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -41,3 +41,143 @@ def test_a_child_that_dies_without_a_report_is_an_error():
     children = Forked([lambda: os._exit(3)])
     with pytest.raises(RuntimeError, match="ended without a report"):
         children.wait()
+
+
+def _square_and_pid(n):
+    return n * n, os.getpid()
+
+
+def _memory_mb():
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _fail(message):
+    raise ValueError(message)
+
+
+def _write(path, text):
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return len(text)
+
+
+def test_standby_workers_run_calls_sent_after_they_were_forked(tmp_path):
+    workers = Standby(2, what="Drawing share cards")
+    try:
+        pids = {worker.pid for worker in workers.workers}
+        assert len(pids) == 2 and os.getpid() not in pids
+        numbers = workers.submit([(_square_and_pid, (n,)) for n in range(7)])
+        steps = []
+        results = workers.results(numbers, step=steps.append)
+        assert [value for value, _pid in results] == [n * n for n in range(7)]
+        assert {pid for _value, pid in results} == pids, "both workers took calls"
+        assert sorted(steps) == list(range(7))
+        # A second batch, answered while the first one's numbers are gone.
+        later = workers.submit([(_write, (str(tmp_path / "a.txt"), "thẻ"))])
+        assert workers.results(later) == [3]
+        assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "thẻ"
+    finally:
+        workers.close()
+    assert workers.workers == []
+    for pid in pids:  # waited for: no such child any more
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_standby_workers_do_not_hold_what_the_process_read_after_the_fork():
+    workers = Standby(1)
+    try:
+        ballast = bytearray(64 * 1024 * 1024)  # read after the fork: the worker never has it
+        ballast[::4096] = b"x" * len(ballast[::4096])
+        (answer,) = workers.results(workers.submit([(_memory_mb, ())]))
+        assert answer < _memory_mb() - 48
+    finally:
+        workers.close()
+
+
+def test_a_failing_call_raises_its_own_error_with_the_workers_traceback():
+    workers = Standby(2, what="Encoding photos")
+    try:
+        numbers = workers.submit([(_fail, ("ảnh hỏng",)), (_square_and_pid, (3,))])
+        with pytest.raises(ValueError, match="ảnh hỏng") as error:
+            workers.results(numbers)
+        cause = str(error.value.__cause__)
+        assert "Traceback" in cause and "_fail" in cause and "ValueError: ảnh hỏng" in cause
+        # The workers are still there for the next batch.
+        ((value, _pid),) = workers.results(workers.submit([(_square_and_pid, (4,))]))
+        assert value == 16
+    finally:
+        workers.close()
+
+
+class _Unpicklable(Exception):
+    def __init__(self, a, b):  # pickle rebuilds exceptions from args: one is missing
+        super().__init__(a)
+
+
+def _fail_unpicklably():
+    raise _Unpicklable("không gửi được", 2)
+
+
+def test_an_error_that_cannot_be_sent_arrives_as_text():
+    workers = Standby(1, what="Drawing share cards")
+    try:
+        with pytest.raises(RuntimeError) as error:
+            workers.results(workers.submit([(_fail_unpicklably, ())]))
+        message = str(error.value)
+        assert message.startswith("Drawing share cards failed in a worker process")
+        assert "_Unpicklable: không gửi được" in message
+    finally:
+        workers.close()
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang():
+    workers = Standby(2)
+    try:
+        numbers = workers.submit([(os._exit, (3,)), (_square_and_pid, (2,))])
+        with pytest.raises(RuntimeError, match="ended without a report"):
+            workers.results(numbers)
+    finally:
+        workers.close()
+
+
+def test_calls_larger_than_a_pipe_do_not_block_a_busy_worker():
+    """Several MB of calls to one worker whose answers nobody reads meanwhile."""
+    workers = Standby(1)
+    try:
+        payload = "đ" * 200_000
+        numbers = []
+        for _ in range(20):
+            numbers += workers.submit([(len, (payload,))])
+        assert workers.results(numbers) == [200_000] * 20
+    finally:
+        workers.close()
+
+
+def test_closing_with_calls_unanswered_ends_the_workers():
+    workers = Standby(2)
+    workers.submit([(_square_and_pid, (n,)) for n in range(50)])
+    pids = [worker.pid for worker in workers.workers]
+    workers.close()
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    with pytest.raises(RuntimeError, match="closed"):
+        workers.submit([(_square_and_pid, (1,))])
+
+
+def test_calls_are_shared_out_by_weight_heaviest_first():
+    workers = Standby(2)
+    try:
+        weights = [1, 1, 7, 1, 1, 1, 1, 1]
+        numbers = workers.submit([(_square_and_pid, (n,)) for n in range(8)], weights)
+        pids = [pid for _value, pid in workers.results(numbers)]
+        heavy = pids[2]
+        assert pids.count(heavy) == 1, "the heavy call has a worker to itself"
+        assert len(set(pids)) == 2
+    finally:
+        workers.close()
