@@ -23,6 +23,7 @@ from dataclasses import asdict
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from bantin_core.forked import build_workers, release_build_workers
 from bantin_core.problems import Problem, problem_log
 
 from .build import ImageBuild, is_raster
@@ -31,6 +32,7 @@ from .settings import SettingsError, read_config
 logger = logging.getLogger("bantin.images")
 
 FIGURE_TEMPLATE = "components/figure.html"
+BUILD_USER = "bantin_images"
 
 
 def keep_originals_private(generator) -> None:
@@ -83,6 +85,22 @@ def _contents(generators):
     return articles, pages, env
 
 
+# The build whose workers this plugin holds: (its Pelican context, the workers or None).
+_build: list[tuple] = []
+
+
+def start_workers(generator) -> None:
+    """Have the build's standby workers forked while the build process is still small: they
+    encode the photos and draw the share cards (bantin_core.forked.build_workers)."""
+    if not isinstance(generator, ArticlesGenerator):
+        return
+    try:
+        config = read_config(generator.settings, generator.output_path)
+    except SettingsError:
+        return  # reported by process_images
+    _build[:] = [(generator.context, build_workers(generator.context, BUILD_USER, config.workers))]
+
+
 def process_images(generators) -> None:
     """Derivatives, pictures in pages, share cards, files into the output."""
     articles, pages, env = _contents(generators)
@@ -95,7 +113,8 @@ def process_images(generators) -> None:
         problem_log.report(Problem("pelicanconf.py", None, "", str(exc)))
         return
     macros = env.get_template(FIGURE_TEMPLATE).module
-    build = ImageBuild(config, articles, pages, macros)
+    standby = _build[0][1] if _build and _build[0][0] is generators[0].context else None
+    build = ImageBuild(config, articles, pages, macros, standby)
     stats = build.run()
     _unfinished.append(build)
     logger.info(
@@ -119,11 +138,16 @@ _unfinished: list[ImageBuild] = []
 
 def finish_cards(pelican) -> None:
     """End of the build: the share cards drawn in the background go into the output."""
-    while _unfinished:
-        _unfinished.pop().finish_cards()
+    try:
+        while _unfinished:
+            _unfinished.pop().finish_cards()
+    finally:
+        if _build:
+            release_build_workers(_build.pop()[0], BUILD_USER)
 
 
 def register():
+    signals.generator_init.connect(start_workers)
     signals.static_generator_finalized.connect(keep_originals_private)
     signals.all_generators_finalized.connect(process_images)
     signals.finalized.connect(finish_cards)

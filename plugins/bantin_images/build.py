@@ -17,7 +17,6 @@ import os
 import re
 import sys
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from pelican.contents import Content
@@ -218,6 +217,9 @@ def run_jobs(jobs: list, workers: int, counts: list[int] | None = None) -> list:
     counts = counts or [1] * len(jobs)
     progress = Progress(sum(counts))
     if workers > 1 and len(jobs) > 1 and hasattr(os, "fork"):
+        # Without standby workers (ImageBuild made on its own, as tests do; one core).
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         # fork: the workers inherit the loaded plugins and Pillow plugins (pillow-heif).
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context) as pool:
@@ -276,7 +278,7 @@ class Stats:
 class ImageBuild:
     """The photo work of one build. ``run`` does it all; the steps are separate for tests."""
 
-    def __init__(self, config: Config, articles: list, pages: list, macros):
+    def __init__(self, config: Config, articles: list, pages: list, macros, standby=None):
         self.config = config
         self.articles = articles
         self.contents = [*articles, *pages]
@@ -287,12 +289,17 @@ class ImageBuild:
         self.outputs: dict[str, str] = {}  # output path -> cache file
         self.card_outputs: dict[str, str] = {}  # the same, for share cards
         self.cards: Forked | None = None  # share cards being drawn in the background
+        # Workers forked when the build started (Standby), or None: a pool forked now.
+        self.standby = standby
+        self.card_calls: list[int] = []  # the share cards the standby workers are drawing
         self.stats = Stats()
 
     def run(self) -> Stats:
         self.collect()
         photo_jobs, pending = self.plan_photos()
         card_jobs, card_counts = self.plan_cards()
+        if self.standby is not None:
+            return self._run_on_standby(photo_jobs, pending, card_jobs)
         workers = self.config.workers
         if sum(card_counts) >= BACKGROUND_CARDS and workers > 1 and hasattr(os, "fork"):
             # Pages need only the cards' names: they are drawn while the build goes on, and
@@ -312,8 +319,27 @@ class ImageBuild:
         self.publish()
         return self.stats
 
+    def _run_on_standby(self, photo_jobs: list, pending: list, card_jobs: list) -> Stats:
+        """:meth:`run` with the workers forked when the build started: the photos are waited
+        for, the share cards are drawn while the build goes on (finish_cards)."""
+        standby = self.standby
+        # A photo's work grows with its file (pixels); a batch of cards with its cards.
+        calls = standby.submit(photo_jobs, [_size(args[0]) for _function, args in photo_jobs])
+        # Sent now: a worker draws its cards as soon as its photos are done.
+        self.card_calls = standby.submit(card_jobs, [len(args[0]) for _function, args in card_jobs])
+        progress = Progress(len(photo_jobs))
+        results = standby.results(calls, step=lambda _position: progress.step())
+        self.take_photos(pending, results)
+        self.fill_pages()
+        self.publish()
+        return self.stats
+
     def finish_cards(self) -> None:
         """Wait for the cards drawn in the background and put them in the output."""
+        if self.card_calls:
+            calls, self.card_calls = self.card_calls, []
+            self.standby.results(calls)
+            self._link(self.card_outputs)
         if self.cards is not None:
             cards, self.cards = self.cards, None
             cards.wait()
@@ -451,7 +477,7 @@ class ImageBuild:
         if not config.cards:
             return [], []
         font_digest = file_digest(config.card_font)
-        logo_png = rasterize_logo(config.card_logo) if config.card_logo else None
+        logo_png = self._logo_png(config.card_logo) if config.card_logo else None
         logo_digest = file_digest(config.card_logo) if logo_png else ""
         todo: dict[str, CardText] = {}
         card_key = card_keys(config.card_style, font_digest, logo_digest)
@@ -477,6 +503,12 @@ class ImageBuild:
         jobs = [(cards_job, (g, config.card_style, config.card_font, logo_png)) for g in groups]
         return jobs, [len(g) for g in groups]
 
+    def _logo_png(self, path: str) -> bytes | None:
+        if self.standby is None:
+            return rasterize_logo(path)
+        # In a worker: resvg is 0.9 MB of the process that holds the whole site.
+        return self.standby.results(self.standby.submit([(rasterize_logo, (path,))]))[0]
+
     # --- 5. the derivatives used go into the output -----------------------------------------
     def publish(self) -> None:
         for derived in self.derived.values():
@@ -484,7 +516,7 @@ class ImageBuild:
             for cache_file, name in derived.files():
                 self.outputs[name] = os.path.join(folder, cache_file)
         self._link(self.outputs)
-        if self.cards is None:
+        if self.cards is None and not self.card_calls:
             self._link(self.card_outputs)
 
     def _link(self, outputs: dict[str, str]) -> None:
@@ -522,6 +554,13 @@ def _line_of(path: str, needle: str, *, at_start: bool = False) -> int | None:
     except (OSError, UnicodeDecodeError):
         pass
     return None
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _forget_rendered(changed: set[int]) -> None:

@@ -30,8 +30,15 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageColor, ImageDraw, ImageFont
+from PIL import Image, ImageColor
+
+# ImageDraw and ImageFont (FreeType) are imported where cards are drawn: in worker processes.
+# The build process only names cards (card_keys), and each module it imports adds to it and to
+# every process forked from it (these two: 1.5 MB).
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 # 3: restart markers in the JPEG (same pixels as 2), explicit 4:2:0.
 CARD_VERSION = 3
@@ -109,6 +116,8 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
 @functools.lru_cache(maxsize=32)
 def _font(font_path: str, size: int) -> ImageFont.FreeTypeFont:
     """Fonts are loaded once per worker, not several times per card (build_bench profile)."""
+    from PIL import ImageFont
+
     return ImageFont.truetype(font_path, size, layout_engine=ImageFont.Layout.BASIC)
 
 
@@ -132,6 +141,8 @@ def _render(font: ImageFont.FreeTypeFont, text: str) -> tuple[Image.Image | None
     left, top, right, bottom = font.getbbox(text)
     if right <= left or bottom <= top:
         return None, 0, 0
+    from PIL import ImageDraw
+
     mask = Image.new("L", (right - left, bottom - top))
     ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255)
     ink = mask.getbbox()  # without its blank margins: fewer pixels to paste on every card
@@ -308,6 +319,8 @@ class _Base:
 
 def _draw_base(style: CardStyle, agency: str, footer: str, font_path: str, logo_png) -> Image:
     agency = unicodedata.normalize("NFC", agency)
+    from PIL import ImageDraw
+
     card = Image.new("RGB", (style.width, style.height), style.background)
     draw = ImageDraw.Draw(card)
     draw.rectangle((0, 0, style.width, BAND_HEIGHT), fill=style.band)

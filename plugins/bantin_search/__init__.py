@@ -29,9 +29,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 
 from bantin_build.writer import page_keys
 from bantin_core.files import pickle_atomically, remove_trees
+from bantin_core.forked import Standby, build_workers, release_build_workers
 
 from .bundle import DIGESTS, MERGE_FORMAT, encoding_tables, index_batch, merge
 from .folding import choose_compounds, count_pairs, d_compounds, search_meta, visible_text
@@ -412,10 +414,15 @@ def pagefind_executable() -> str:
     return str(found)
 
 
-def _index_batches(output: Path, todo: list[tuple[list, Path]], workers: int) -> None:
+def _index_batches(
+    output: Path, todo: list[tuple[list, Path]], workers: int, standby: Standby | None = None
+) -> None:
     executable = pagefind_executable()
     jobs = [(output, executable, batch, dest) for batch, dest in todo]
-    if workers > 1 and len(jobs) > 1 and hasattr(os, "fork"):
+    if standby is not None:
+        sizes = [sum(size for _path, _digest, size in batch) for _output, _exe, batch, _d in jobs]
+        standby.results(standby.submit([(_index_job, (job,)) for job in jobs], sizes))
+    elif workers > 1 and len(jobs) > 1 and hasattr(os, "fork"):
         encoding_tables()  # made once, inherited by the workers
         # Processes, not threads: preparing a batch's index is Python (half of the work).
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -488,6 +495,34 @@ def index_site(pelican):
     settings = pelican.settings
     if not settings.get("BANTIN_SEARCH", True):
         return
+    build, _build[:] = _build[:], []
+    context, standby = build[0] if build else (None, None)
+    try:
+        _index_site(pelican, standby)
+    finally:
+        if build:
+            release_build_workers(context, BUILD_USER)
+
+
+# The build whose workers this plugin holds: (its Pelican context, the workers or None).
+_build: list[tuple] = []
+BUILD_USER = "bantin_search"
+
+
+def start_workers(generator) -> None:
+    """Have the build's standby workers forked while the build process is still small: they
+    index the batches and merge them (bantin_core.forked.build_workers), small processes
+    whatever the size of the site."""
+    if not isinstance(generator, ArticlesGenerator):
+        return
+    if not generator.settings.get("BANTIN_SEARCH", True):
+        return
+    workers = min(2, int(generator.settings.get("BANTIN_BUILD_WORKERS") or os.cpu_count() or 1))
+    _build[:] = [(generator.context, build_workers(generator.context, BUILD_USER, workers))]
+
+
+def _index_site(pelican, standby: Standby | None) -> None:
+    settings = pelican.settings
     output = Path(pelican.output_path)
     cache = Path(
         settings.get("BANTIN_SEARCH_CACHE_PATH") or Path(settings["CACHE_PATH"]).parent / "search"
@@ -524,7 +559,7 @@ def index_site(pelican):
             if not (batch_dir / k).is_dir()
         ]
         try:
-            _index_batches(output, todo, min(2, os.cpu_count() or 1))
+            _index_batches(output, todo, min(2, os.cpu_count() or 1), standby)
         except (RuntimeError, ValueError) as error:
             logger.error("[bantin_search] Không tạo được chỉ mục tìm kiếm (Pagefind): %s", error)
             raise SystemExit(1) from error
@@ -532,7 +567,12 @@ def index_site(pelican):
         partial = bundles / f"{key}.tmp"
         shutil.rmtree(partial, ignore_errors=True)
         earlier = [p for p in bundles.iterdir() if p.is_dir() and not p.name.endswith(".tmp")]
-        merge([batch_dir / k for k in keys], partial, UNUSED_BUNDLE_FILES, earlier)
+        batch_paths = [batch_dir / k for k in keys]
+        if standby is not None:  # its memory in a small process, not in this one
+            call = (merge, (batch_paths, partial, UNUSED_BUNDLE_FILES, earlier))
+            standby.results(standby.submit([call]))
+        else:
+            merge(batch_paths, partial, UNUSED_BUNDLE_FILES, earlier)
         partial.rename(cached)  # complete bundles only: a build killed mid-way leaves a .tmp
         # An old bundle is a link per page (11,000 at 8,000 articles): removed while the new
         # one is published.
@@ -550,5 +590,6 @@ def index_site(pelican):
 
 
 def register():
+    signals.generator_init.connect(start_workers)
     signals.all_generators_finalized.connect(prepare_search)
     signals.finalized.connect(index_site)
