@@ -17,7 +17,7 @@ import os
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pelican.contents import Content
 
@@ -83,6 +83,7 @@ class Derived:
     path: str  # content-relative original, e.g. images/2021/a.jpg
     key: str
     meta: dict
+    _files: list | None = field(default=None, repr=False, compare=False)
 
     def _name(self, suffix: str, cache_file: str) -> str:
         folder, stem = os.path.split(self.path)
@@ -93,7 +94,13 @@ class Derived:
         )
 
     def files(self) -> list[tuple[str, str]]:
-        """(cache file name, output path) of every derivative."""
+        """(cache file name, output path) of every derivative (asked for on every page that
+        shows the photo: worked out once)."""
+        if self._files is None:
+            self._files = self._list_files()
+        return self._files
+
+    def _list_files(self) -> list[tuple[str, str]]:
         pairs = []
         for variant in self.meta["variants"]:
             for kind in ("webp", "fallback"):
@@ -142,8 +149,13 @@ def _files_in(folder: str) -> set[str]:
     return found
 
 
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def _slug(text: str) -> str:
     """ASCII file names for URLs: "Ảnh Hội nghị 1" → "anh-hoi-nghi-1"."""
+    if _SLUG.fullmatch(text):  # already one (an article's slug): 7,600 a build at 8,000
+        return text
     text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
     text = text.encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "anh"
