@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from bantin_core.forked import Forked, Standby
+from bantin_core.forked import BuildWorkers, Forked, Standby
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -181,3 +181,34 @@ def test_calls_are_shared_out_by_weight_heaviest_first():
         assert len(set(pids)) == 2
     finally:
         workers.close()
+
+
+def test_plugins_share_one_set_of_build_workers_that_ends_with_the_last_release():
+    images, search = BuildWorkers("images"), BuildWorkers("search")
+    build = {"name": "first build"}
+    images.take(build, 2)
+    search.take(build, 2)
+    shared = images.get(build)
+    assert shared is not None and search.get() is shared, "one set of workers per build"
+    pids = [worker.pid for worker in shared.workers]
+    assert images.get({"name": "another build"}) is None
+    images.release()
+    assert shared.workers, "still held by the search"
+    ((value, _pid),) = shared.results(shared.submit([(_square_and_pid, (5,))]))
+    assert value == 25
+    search.release()
+    assert shared.workers == []
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_build_that_failed_before_letting_go_does_not_leave_its_workers_to_the_next():
+    images = BuildWorkers("images")
+    failed = {"name": "failed build"}
+    images.take(failed, 2)  # never released: the build stopped with an error
+    old = images.get()
+    images.take({"name": "next build"}, 2)
+    assert old.workers == [], "the failed build's workers were ended"
+    assert images.get() is not old and images.get().workers
+    images.release()

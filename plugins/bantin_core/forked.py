@@ -242,6 +242,31 @@ class _Shared:
 _shared = _Shared()
 
 
+class BuildWorkers:
+    """One plugin's hold on the build's standby workers (:func:`build_workers`): taken when
+    the build starts (``take``), used while it runs (``get``), let go at its end
+    (``release``)."""
+
+    def __init__(self, user: str):
+        self.user = user
+        self._held: tuple[dict, Standby | None] | None = None  # (build context, workers)
+
+    def take(self, context: dict, count: int) -> None:
+        self.release()
+        self._held = (context, build_workers(context, self.user, count))
+
+    def get(self, context: dict | None = None) -> Standby | None:
+        """The workers held (for the build of ``context``, when given), or None."""
+        if self._held is None or (context is not None and self._held[0] is not context):
+            return None
+        return self._held[1]
+
+    def release(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            release_build_workers(held[0], self.user)
+
+
 def build_workers(context: dict, user: str, count: int) -> Standby | None:
     """The standby workers of the build whose context is ``context``, forked on the first
     call of the build (``count`` of them), None where processes cannot be forked or one is

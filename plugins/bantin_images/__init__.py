@@ -23,7 +23,7 @@ from dataclasses import asdict
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from bantin_core.forked import build_workers, release_build_workers
+from bantin_core.forked import BuildWorkers
 from bantin_core.problems import Problem, problem_log
 
 from .build import ImageBuild, is_raster
@@ -32,7 +32,6 @@ from .settings import SettingsError, read_config
 logger = logging.getLogger("bantin.images")
 
 FIGURE_TEMPLATE = "components/figure.html"
-BUILD_USER = "bantin_images"
 
 
 def keep_originals_private(generator) -> None:
@@ -85,8 +84,8 @@ def _contents(generators):
     return articles, pages, env
 
 
-# The build whose workers this plugin holds: (its Pelican context, the workers or None).
-_build: list[tuple] = []
+# The photo and share-card workers of the build under way.
+_workers = BuildWorkers("bantin_images")
 
 
 def start_workers(generator) -> None:
@@ -98,7 +97,7 @@ def start_workers(generator) -> None:
         config = read_config(generator.settings, generator.output_path)
     except SettingsError:
         return  # reported by process_images
-    _build[:] = [(generator.context, build_workers(generator.context, BUILD_USER, config.workers))]
+    _workers.take(generator.context, config.workers)
 
 
 def process_images(generators) -> None:
@@ -113,8 +112,7 @@ def process_images(generators) -> None:
         problem_log.report(Problem("pelicanconf.py", None, "", str(exc)))
         return
     macros = env.get_template(FIGURE_TEMPLATE).module
-    standby = _build[0][1] if _build and _build[0][0] is generators[0].context else None
-    build = ImageBuild(config, articles, pages, macros, standby)
+    build = ImageBuild(config, articles, pages, macros, _workers.get(generators[0].context))
     stats = build.run()
     _unfinished.append(build)
     logger.info(
@@ -142,8 +140,7 @@ def finish_cards(pelican) -> None:
         while _unfinished:
             _unfinished.pop().finish_cards()
     finally:
-        if _build:
-            release_build_workers(_build.pop()[0], BUILD_USER)
+        _workers.release()
 
 
 def register():

@@ -33,7 +33,7 @@ from pelican.generators import ArticlesGenerator
 
 from bantin_build.writer import page_keys
 from bantin_core.files import pickle_atomically, remove_trees
-from bantin_core.forked import Standby, build_workers, release_build_workers
+from bantin_core.forked import BuildWorkers, Standby
 
 from .bundle import DIGESTS, MERGE_FORMAT, encoding_tables, index_batch, merge
 from .folding import choose_compounds, count_pairs, d_compounds, search_meta, visible_text
@@ -495,18 +495,14 @@ def index_site(pelican):
     settings = pelican.settings
     if not settings.get("BANTIN_SEARCH", True):
         return
-    build, _build[:] = _build[:], []
-    context, standby = build[0] if build else (None, None)
     try:
-        _index_site(pelican, standby)
+        _index_site(pelican, _workers.get())
     finally:
-        if build:
-            release_build_workers(context, BUILD_USER)
+        _workers.release()
 
 
-# The build whose workers this plugin holds: (its Pelican context, the workers or None).
-_build: list[tuple] = []
-BUILD_USER = "bantin_search"
+# The workers that index the batches and merge them, for the build under way.
+_workers = BuildWorkers("bantin_search")
 
 
 def start_workers(generator) -> None:
@@ -518,7 +514,7 @@ def start_workers(generator) -> None:
     if not generator.settings.get("BANTIN_SEARCH", True):
         return
     workers = min(2, int(generator.settings.get("BANTIN_BUILD_WORKERS") or os.cpu_count() or 1))
-    _build[:] = [(generator.context, build_workers(generator.context, BUILD_USER, workers))]
+    _workers.take(generator.context, workers)
 
 
 def _index_site(pelican, standby: Standby | None) -> None:
