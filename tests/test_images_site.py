@@ -280,3 +280,20 @@ def test_bad_photos_are_named_and_the_rest_is_built(site, tmp_path):
     broken = soup(output, "2021/08/bai-co-anh-loi/index.html")
     srcs = [img["src"] for img in broken.select(".bt-article__body img")]
     assert len(srcs) == 1 and "phat-bieu" in srcs[0]
+
+
+def test_search_metadata_is_made_from_the_bodies_with_their_pictures(site):
+    """bantin_search folds the body as it is written: after bantin_images turned an image's
+    title into a caption (visible, so searchable) and left alt texts in attributes."""
+    page = soup(site["output"], ARTICLE)
+    meta = [
+        span["data-pagefind-meta"]
+        for span in page.select("[data-pagefind-meta]")
+        if span["data-pagefind-meta"].startswith("bkd:")
+    ]
+    assert len(meta) == 1
+    words = meta[0].removeprefix("bkd:").split()
+    caption = page.find("figcaption", string=re.compile("điện thoại"))
+    assert caption is not None, "the image title became a caption"
+    assert "dien" in words, "a đ-word only the caption has"
+    assert "dung" not in words, "a đ-word only an alt text has"

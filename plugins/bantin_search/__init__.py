@@ -585,7 +585,25 @@ def _index_site(pelican, standby: Standby | None) -> None:
             process.wait()
 
 
+# Generators of a build between all_generators_finalized and get_writer (see register).
+_READ: list = []
+
+
+def remember_generators(generators) -> None:
+    _READ[:] = [generators]
+
+
+def prepare_before_writing(_pelican) -> None:
+    """``get_writer`` comes once per build, after every ``all_generators_finalized``
+    receiver. Pelican runs those in no set order, and bantin_images rewrites the bodies there
+    (pictures, captions, a broken photo removed): search metadata is made from the bodies as
+    they will be written, whatever the order."""
+    if _READ:
+        prepare_search(_READ.pop())
+
+
 def register():
     signals.generator_init.connect(start_workers)
-    signals.all_generators_finalized.connect(prepare_search)
+    signals.all_generators_finalized.connect(remember_generators)
+    signals.get_writer.connect(prepare_before_writing)
     signals.finalized.connect(index_site)
