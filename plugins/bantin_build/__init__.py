@@ -172,5 +172,6 @@ def register() -> None:
     # After each generator has loaded its content cache, and once every article is read.
     signals.generator_init.connect(freeze_objects)
     signals.all_generators_finalized.connect(freeze_objects)
-    # Connected last of all finalized receivers (bantin_build comes last in PLUGINS).
+    # Pelican runs the finalized receivers in no set order: unfreezing before the others end
+    # only lets the collector walk more objects meanwhile.
     signals.finalized.connect(unfreeze_objects)
