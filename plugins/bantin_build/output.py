@@ -15,18 +15,16 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import subprocess
 import time
 
 import pelican
 from pelican.utils import clean_output_dir as _clean_output_dir
 
-from bantin_core.files import remove_trees
+from bantin_core.files import REMOVES_IN_BACKGROUND, remove_trees
 
 logger = logging.getLogger(__name__)
 
-_RM = shutil.which("rm")
 _removals: list[subprocess.Popen] = []
 
 
@@ -37,7 +35,8 @@ def _trash_name(name: str) -> re.Pattern:
 def clean_output_dir(path: str, retention) -> None:
     """Pelican's ``clean_output_dir(path, retention)``: same result, removal in the background."""
     path = os.path.abspath(path)
-    if _RM is None or not os.path.isdir(path) or os.path.islink(path) or os.path.ismount(path):
+    plain_folder = os.path.isdir(path) and not os.path.islink(path) and not os.path.ismount(path)
+    if not REMOVES_IN_BACKGROUND or not plain_folder:
         return _clean_output_dir(path, retention)
     parent, name = os.path.split(path)
     trash = os.path.join(parent, f".{name}.bantin-old-{os.getpid()}-{time.monotonic_ns()}")

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 
 _RM = shutil.which("rm")
+#: Whether remove_trees removes in the background (it needs an ``rm`` command).
+REMOVES_IN_BACKGROUND = _RM is not None
 
 
 def write_atomically(path: str, data: bytes) -> None:

@@ -2,14 +2,14 @@
 
 Runs once all content is read (``all_generators_finalized``; the output folder is already
 clean then): every photo used by an article or page is hashed, looked up in the cache, and
-only the missing ones are encoded, in a process pool. Bodies get their ``<img>`` replaced by the
+only the missing ones are encoded, on the build's standby workers (bantin_core.forked; a
+process pool without them). Bodies get their ``<img>`` replaced by the
 theme's picture macros, articles get ``image_picture`` (hero) and ``og_image`` (share card or
 cropped photo), and the derivatives used are hard-linked (or copied) into the output.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import multiprocessing
@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pelican.contents import Content
 
 from bantin_core.files import link_or_copy
-from bantin_core.forked import Forked
 from bantin_core.problems import Problem, problem_log
 from bantin_frontmatter.reader import display_path
 
@@ -247,16 +246,6 @@ def run_jobs(jobs: list, workers: int, counts: list[int] | None = None) -> list:
     return results
 
 
-# From this many share cards to draw on, they are drawn in the background (forked processes)
-# while pages are rendered: a cold build of 2,000 articles draws ≈ 1,000.
-BACKGROUND_CARDS = 32
-
-
-def _run_all(jobs: list) -> None:
-    for fn, args in jobs:
-        fn(*args)
-
-
 def batches(items: list, workers: int, largest: int = 64) -> list[list]:
     """``items`` in batches: a few per worker (so both cores finish together), at most ``largest``.
 
@@ -300,7 +289,6 @@ class ImageBuild:
         self.failed: set[str] = set()
         self.outputs: dict[str, str] = {}  # output path -> cache file
         self.card_outputs: dict[str, str] = {}  # the same, for share cards
-        self.cards: Forked | None = None  # share cards being drawn in the background
         # Workers forked when the build started (Standby), or None: a pool forked now.
         self.standby = standby
         self.card_calls: list[int] = []  # the share cards the standby workers are drawing
@@ -312,20 +300,10 @@ class ImageBuild:
         card_jobs, card_counts = self.plan_cards()
         if self.standby is not None:
             return self._run_on_standby(photo_jobs, pending, card_jobs)
-        workers = self.config.workers
-        if sum(card_counts) >= BACKGROUND_CARDS and workers > 1 and hasattr(os, "fork"):
-            # Pages need only the cards' names: they are drawn while the build goes on, and
-            # linked into the output when it ends (finish_cards).
-            self.cards = Forked(
-                [
-                    functools.partial(_run_all, card_jobs[index::workers])
-                    for index in range(min(workers, len(card_jobs)))
-                ],
-                what="Drawing share cards",
-            )
-            card_jobs, card_counts = [], []
-        # One pool and one progress line for photos and cards together.
-        results = run_jobs(photo_jobs + card_jobs, workers, [1] * len(photo_jobs) + card_counts)
+        # No standby workers (one core, or an ImageBuild made on its own): photos and cards
+        # together, one pool and one progress line.
+        counts = [1] * len(photo_jobs) + card_counts
+        results = run_jobs(photo_jobs + card_jobs, self.config.workers, counts)
         self.take_photos(pending, results[: len(photo_jobs)])
         self.fill_pages()
         self.publish()
@@ -351,10 +329,6 @@ class ImageBuild:
         if self.card_calls:
             calls, self.card_calls = self.card_calls, []
             self.standby.results(calls)
-            self._link(self.card_outputs)
-        if self.cards is not None:
-            cards, self.cards = self.cards, None
-            cards.wait()
             self._link(self.card_outputs)
 
     # --- 1. which photos are used, and where -------------------------------------------------
@@ -528,7 +502,7 @@ class ImageBuild:
             for cache_file, name in derived.files():
                 self.outputs[name] = os.path.join(folder, cache_file)
         self._link(self.outputs)
-        if self.cards is None and not self.card_calls:
+        if not self.card_calls:
             self._link(self.card_outputs)
 
     def _link(self, outputs: dict[str, str]) -> None:

@@ -414,6 +414,11 @@ def pagefind_executable() -> str:
     return str(found)
 
 
+def _index_workers(settings) -> int:
+    """Processes that index batches: two at most (each Pagefind run uses several threads)."""
+    return min(2, int(settings.get("BANTIN_BUILD_WORKERS") or os.cpu_count() or 1))
+
+
 def _index_batches(
     output: Path, todo: list[tuple[list, Path]], workers: int, standby: Standby | None = None
 ) -> None:
@@ -513,8 +518,7 @@ def start_workers(generator) -> None:
         return
     if not generator.settings.get("BANTIN_SEARCH", True):
         return
-    workers = min(2, int(generator.settings.get("BANTIN_BUILD_WORKERS") or os.cpu_count() or 1))
-    _workers.take(generator.context, workers)
+    _workers.take(generator.context, _index_workers(generator.settings))
 
 
 def _index_site(pelican, standby: Standby | None) -> None:
@@ -555,7 +559,7 @@ def _index_site(pelican, standby: Standby | None) -> None:
             if not (batch_dir / k).is_dir()
         ]
         try:
-            _index_batches(output, todo, min(2, os.cpu_count() or 1), standby)
+            _index_batches(output, todo, _index_workers(settings), standby)
         except (RuntimeError, ValueError) as error:
             logger.error("[bantin_search] Không tạo được chỉ mục tìm kiếm (Pagefind): %s", error)
             raise SystemExit(1) from error
@@ -585,21 +589,19 @@ def _index_site(pelican, standby: Standby | None) -> None:
             process.wait()
 
 
-# Generators of a build between all_generators_finalized and get_writer (see register).
-_READ: list = []
-
-
 def remember_generators(generators) -> None:
-    _READ[:] = [generators]
+    if generators[0].settings.get("BANTIN_SEARCH", True):
+        _INDEXED[str(Path(generators[0].output_path))] = generators
 
 
-def prepare_before_writing(_pelican) -> None:
+def prepare_before_writing(pelican) -> None:
     """``get_writer`` comes once per build, after every ``all_generators_finalized``
     receiver. Pelican runs those in no set order, and bantin_images rewrites the bodies there
     (pictures, captions, a broken photo removed): search metadata is made from the bodies as
     they will be written, whatever the order."""
-    if _READ:
-        prepare_search(_READ.pop())
+    generators = _INDEXED.get(str(Path(pelican.output_path)))
+    if generators is not None:
+        prepare_search(generators)
 
 
 def register():

@@ -152,10 +152,6 @@ def encoding_tables() -> None:
         _INTS[value]  # the lookup fills the table
 
 
-def _uint(value: int) -> bytes:
-    return _INTS[value]
-
-
 def _ints(values: list[int]) -> bytes:
     """An array of integers (what cbor2 writes, several times faster for short lists)."""
     length = len(values)
@@ -203,7 +199,7 @@ def _remap_segment(segment: tuple, remap: list[int]) -> tuple:
     count, first, last, body, has_meta = segment
     if not has_meta:
         return segment
-    entries = cbor2.loads(_array(count) + b"\x83" + _uint(first) + body)
+    entries = cbor2.loads(_array(count) + b"\x83" + _INTS[first] + body)
     for entry in entries:
         entry[2] = [-remap[-value - 1] - 1 if value < 0 else value for value in entry[2]]
     return _encode(entries, last)
@@ -448,11 +444,11 @@ def _join(segments: list[tuple[int, tuple[int, int, int, bytes]]]) -> bytes:
         return b"\x80"
     if len(segments) == 1:
         offset, (count, first, _last, body, _meta) = segments[0]
-        return _array(count) + b"\x83" + _uint(offset + first) + body
+        return _array(count) + b"\x83" + _INTS[offset + first] + body
     parts = []
     total = previous = 0
     for offset, (count, first, last, body, _meta) in segments:
-        parts.append(b"\x83" + _uint(offset + first - previous) + body)
+        parts.append(b"\x83" + _INTS[offset + first - previous] + body)
         previous = offset + last
         total += count
     return _array(total) + b"".join(parts)
