@@ -75,10 +75,16 @@ class BantinMarkdownReader(MarkdownReader):
             done = self.preread.pop(source_path, None)
             if done is not None:
                 return done
-        source = display_path(source_path)
-        problems: list[Problem] = []
         with open(source_path, "rb") as handle:
             raw = handle.read()
+        return self.read_bytes(raw, source_path)
+
+    def read_bytes(self, raw: bytes, source_path: str):
+        """The one judge: (HTML body, metadata) of a file's bytes as if read from
+        ``source_path``. The build, ``make check``, the editor's check before saving and the
+        importer all come here, so they apply the same rules with the same messages."""
+        source = display_path(source_path)
+        problems: list[Problem] = []
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
