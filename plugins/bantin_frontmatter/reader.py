@@ -20,7 +20,15 @@ from pelican.urlwrappers import Author, Category, Tag
 from bantin_core.problems import Problem, short_repr
 from bantin_publish.sanitize import DEFAULT_VIDEO_HOSTS, clean_html
 
-from .fields import FIELDS, BlockErrors, FieldContext, FieldError, closest_field, suggest_slug
+from .fields import (
+    FIELDS,
+    BlockErrors,
+    FieldContext,
+    FieldError,
+    closest_field,
+    earliest_date,
+    suggest_slug,
+)
 from .inline import speed_up
 from .loader import parse_front_matter
 
@@ -115,6 +123,7 @@ class BantinMarkdownReader(MarkdownReader):
             content_path=self.settings["PATH"],
             source_path=source_path,
             categories=tuple(self.settings.get("BANTIN_CATEGORIES", ())),
+            earliest=earliest_date(self.settings),
         )
         metadata = {}
         for key, value in front.data.items():

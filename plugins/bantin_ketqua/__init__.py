@@ -28,6 +28,7 @@ from bantin_frontmatter.reader import display_path
 from .model import YearTargets, apply_targets, parse_results
 from .opendata import result_rows, to_csv, to_json
 from .placement import MARKER, count_markers, marker_lines, split_at_results
+from .schema import RESULTS_DESCRIPTION
 from .statistics import build_statistics
 from .tables import group_columns, present_columns
 
@@ -54,7 +55,7 @@ def convert_results(value, ctx):
 
 def add_field() -> None:
     """Make ``ket_qua`` a known front-matter field (before any file is read)."""
-    register_field(FIELD, convert_results, "Kết quả thi hành án")
+    register_field(FIELD, convert_results, "Kết quả thi hành án", **RESULTS_DESCRIPTION)
 
 
 def add_filters(generator):
