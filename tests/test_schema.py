@@ -108,3 +108,15 @@ def test_guide_table_lists_every_offered_field():
     table = guide_table(schema().items())
     for name, spec in schema().items():
         assert (f"`{name}`" in table) == (spec.widget != "hidden"), name
+
+
+def test_guides_tables_are_made_from_the_schema():
+    """``python -m bantin_frontmatter.guide`` has been run: the guides say what the schema says."""
+    from bantin_frontmatter.guide import guides, render
+
+    assert {p.name for p in guides()} >= {"huong-dan-viet-bai.md", "huong-dan-ket-qua.md"}
+    for path in guides():
+        text = path.read_text(encoding="utf-8")
+        assert render(text) == text, (
+            f"{path.name}: bảng trường khác lược đồ; chạy python -m bantin_frontmatter.guide"
+        )

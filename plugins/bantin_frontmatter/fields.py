@@ -467,7 +467,7 @@ _DOCUMENT_SPECS = (
             None,  # content_file with the documents folder hint, see convert_document
             "Tệp đính kèm",
             widget="file",
-            hint="tệp PDF chép vào content/documents/<năm>/",
+            hint="tệp PDF chép vào thư mục của năm trong content/documents/",
             example="documents/2021/125-qd-cthads.pdf",
             pattern=(r"\.pdf$", "Chỉ nhận tệp PDF"),
         ),
@@ -479,14 +479,15 @@ FIELDS: dict[str, FieldSpec] = {
         convert_text,
         "Tiêu đề",
         ("article", "page"),
-        hint="Tiêu đề bài, viết đủ dấu",
+        hint='viết đủ dấu; có dấu hai chấm «:» thì đặt cả tiêu đề trong ngoặc kép «"…"»',
         example='"Hội nghị sơ kết công tác thi hành án dân sự 5 tháng đầu năm 2021"',
     ),
     "date": FieldSpec(
         convert_date,
         "Ngày đăng",
         _ARTICLE,
-        hint="năm-tháng-ngày giờ:phút; ngày trong tương lai: bài được hẹn giờ, tự đăng vào ngày đó",
+        hint="năm-tháng-ngày giờ:phút (không ghi 19/03/2021); ngày trong tương lai: bài được "
+        "hẹn giờ, tự đăng vào ngày đó",
         example="2021-03-19 08:30",
         widget="datetime",
         kinds=_ARTICLE,
@@ -503,7 +504,7 @@ FIELDS: dict[str, FieldSpec] = {
         convert_category,
         "Chuyên mục",
         _ARTICLE,
-        hint="một chuyên mục trong danh sách của trang",
+        hint="đúng một chuyên mục trong danh sách của trang (BANTIN_CATEGORIES)",
         example='"Tin hoạt động"',
         widget="select",
         kinds=_ARTICLE,
@@ -512,7 +513,8 @@ FIELDS: dict[str, FieldSpec] = {
         convert_slug,
         "Tên đường dẫn",
         ("article", "page"),
-        hint="địa chỉ của bài: chữ thường không dấu nối bằng gạch ngang; không đổi sau khi đã đăng",
+        hint="địa chỉ của bài: chữ thường không dấu, chữ số, dấu gạch ngang; thường trùng tên "
+        "tệp; không đổi sau khi đã đăng; thiếu thì thông báo lỗi gợi ý sẵn một tên",
         example="hoi-nghi-so-ket-5-thang-2021",
         pattern=_SLUG_PATTERN,
     ),
@@ -549,7 +551,7 @@ FIELDS: dict[str, FieldSpec] = {
     "image": FieldSpec(
         convert_image,
         "Ảnh đại diện",
-        hint="ảnh chép vào content/images/<năm>/",
+        hint="đường dẫn tính từ thư mục content/; ảnh chép vào thư mục của năm trong content/images/",
         example="images/2021/hoi-nghi.jpg",
         widget="image",
         kinds=_ARTICLE,
@@ -557,7 +559,7 @@ FIELDS: dict[str, FieldSpec] = {
     "image_alt": FieldSpec(
         convert_text,
         "Mô tả ảnh",
-        hint="cho người khiếm thị: những gì nhìn thấy trong ảnh",
+        hint="mô tả ngắn những gì trong ảnh, cho người khiếm thị dùng trình đọc màn hình",
         example='"Quang cảnh hội nghị sơ kết"',
         required_with="image",
         kinds=_ARTICLE,

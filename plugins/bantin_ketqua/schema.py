@@ -69,7 +69,7 @@ def _figure(kind: str, name: str, *, totals: bool) -> tuple[str, FieldSpec]:
     return name, FieldSpec(
         None,
         label,
-        hint=_COUNT_HINTS[kind],
+        hint=_COUNT_HINTS[kind] + ("; chỉ có ở phần tiền" if name == "giam" else ""),
         example=_EXAMPLES[(kind, name)],
         widget="number",
         number="count" if kind == "viec" else "money",
