@@ -23,8 +23,11 @@ from dataclasses import asdict
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from bantin_core import uploads
+from bantin_core.files import write_atomically
 from bantin_core.forked import BuildWorkers
 from bantin_core.problems import Problem, problem_log
+from bantin_frontmatter.reader import display_path
 
 from .build import ImageBuild, is_raster
 from .settings import SettingsError, read_config
@@ -57,6 +60,56 @@ def keep_originals_private(generator) -> None:
             kept.append(static)
     # In place: the generator's context holds the same list.
     generator.staticfiles[:] = kept
+
+
+def judge_uploads(generator) -> None:
+    """Files under content/images and content/documents are published only when they are what
+    those folders allow (``bantin_core.uploads``); SVG images go out sanitized."""
+    cache = os.path.join(generator.settings.get("CACHE_PATH", "cache"), "bantin-uploads")
+    logo = ((generator.settings.get("AGENCY") or {}).get("logo") or "").strip("/")
+    kept = []
+    for static in generator.staticfiles:
+        path = static.relative_source_path.replace(os.sep, "/")
+        folder = path.split("/", 1)[0]
+        source = os.path.join(generator.path, static.source_path)
+        try:
+            # The agency's own logo is not refused: it goes out sanitized whatever it holds.
+            reason = None if path == logo else uploads.refusal(folder, path, source)
+        except OSError as exc:
+            reason = f"Không đọc được tệp: {exc.strerror}"
+        if reason is None and path.lower().endswith(".svg"):
+            reason = _publish_sanitized(static, source, os.path.join(cache, path))
+        if reason is None:
+            kept.append(static)
+            continue
+        generator.context["static_content"].pop(path, None)
+        problem_log.report(
+            Problem(
+                display_path(source),
+                None,
+                "",
+                reason,
+                hint="xóa tệp này khỏi thư mục content/; ảnh lưu lại dạng JPEG hoặc PNG, văn bản "
+                "dạng PDF",
+            )
+        )
+    # In place: the generator's context holds the same list.
+    generator.staticfiles[:] = kept
+
+
+def _publish_sanitized(static, source: str, target: str) -> str | None:
+    """Have Pelican copy the sanitized SVG instead of the upload; the reason it cannot."""
+    with open(source, "rb") as handle:
+        try:
+            clean = uploads.sanitize_svg(handle.read())
+        except uploads.UnsafeSvg as exc:
+            return f"Tệp SVG không đọc được ({exc}): không được đăng"
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    write_atomically(target, clean)
+    # Pelican copies from source_path; its address is pinned first (it is worked out from it).
+    static.override_save_as, static.override_url = static.save_as, static.url
+    static.source_path = os.path.abspath(target)
+    return None
 
 
 def _contents(generators):
@@ -145,6 +198,7 @@ def finish_cards(pelican) -> None:
 
 def register():
     signals.generator_init.connect(start_workers)
+    signals.static_generator_finalized.connect(judge_uploads)
     signals.static_generator_finalized.connect(keep_originals_private)
     signals.all_generators_finalized.connect(process_images)
     signals.finalized.connect(finish_cards)
