@@ -120,3 +120,12 @@ def test_guides_tables_are_made_from_the_schema():
         assert render(text) == text, (
             f"{path.name}: bảng trường khác lược đồ; chạy python -m bantin_frontmatter.guide"
         )
+
+
+@pytest.mark.parametrize("written", ["../..", "../../etc/passwd", "page.html", "Trang"])
+def test_template_is_a_name_not_a_path(written):
+    from bantin_frontmatter.fields import convert_template
+
+    ctx = FieldContext(content_path="/c", source_path="/c/a.md")
+    with pytest.raises(FieldError, match="Tên mẫu trang"):
+        convert_template(written, ctx)

@@ -267,6 +267,22 @@ def convert_image(value, ctx):
     return content_file(value, ctx)
 
 
+_TEMPLATE = re.compile(r"^[a-z0-9_]+$")
+
+
+def convert_template(value, ctx):
+    """The name of one of the theme's page templates (``page_en``), never a path."""
+    text = _text(value, ctx, name="tên mẫu trang")
+    if not _TEMPLATE.match(text):
+        raise FieldError(
+            "Tên mẫu trang chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới",
+            found=short_repr(text),
+            expected="tên một mẫu trong theme/templates/, không có đuôi .html, ví dụ page",
+            hint="xóa dòng template nếu không chắc: trang dùng mẫu mặc định",
+        )
+    return text
+
+
 def convert_int(value, ctx):
     """A whole number (menu order)."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -598,7 +614,7 @@ FIELDS: dict[str, FieldSpec] = {
         kinds=_PAGE,
     ),
     # For maintainers (theme work), not offered in the editor or make new.
-    "template": FieldSpec(convert_text, "Mẫu trang", widget="hidden", kinds=_PAGE),
+    "template": FieldSpec(convert_template, "Mẫu trang", widget="hidden", kinds=_PAGE),
     "save_as": FieldSpec(convert_text, "Tệp xuất", widget="hidden", kinds=_PAGE),
     "url": FieldSpec(convert_text, "Địa chỉ", widget="hidden", kinds=_PAGE),
     "keywords": FieldSpec(
