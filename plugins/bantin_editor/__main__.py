@@ -15,7 +15,7 @@ from pathlib import Path
 from pelican.settings import read_settings
 
 from .scaffold import ScaffoldError, create_article, now_in
-from .word import import_docx
+from .word import DATE_PLACEHOLDER, import_docx, judge, placeholders_left
 
 
 def _arguments(argv):
@@ -44,6 +44,7 @@ def main(argv=None) -> int:
     args = _arguments(argv)
     settings = read_settings(args.settings)
     content = Path(args.content or settings["PATH"])
+    settings["PATH"] = str(content.resolve())  # the reader judges the draft in this folder
     categories = settings.get("BANTIN_CATEGORIES", ())
     now = now_in(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
     try:
@@ -70,16 +71,49 @@ def main(argv=None) -> int:
     except ScaffoldError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 1
+    report_import(path, images, converted, settings, now)
+    return 0
+
+
+def report_import(path: Path, images, converted, settings, now) -> None:
+    """What the person importing reads: the draft, its date, photos, notes, what is left to do.
+
+    The draft goes through the reader (the one judge of the build and ``make check``), so
+    its problems are listed now, in the words they will see later, placeholders included.
+    """
     print(f"Đã nhập bản nháp: {_relative(path)}")
     print(f"Tiêu đề gợi ý: {converted.title}")
+    if converted.date:
+        print(
+            f"Ngày đăng: {converted.date:%d/%m/%Y}, lấy từ «{converted.date_text}» trong tệp "
+            "Word; kiểm tra lại dòng date: trong bài."
+        )
+    else:
+        print(
+            f"Không tìm thấy ngày trong tệp Word (dạng «ngày 19 tháng 3 năm 2021» hoặc "
+            f"«ngày 19/3/2021» ở đầu tệp). Mở bài, thay «{DATE_PLACEHOLDER}» ở dòng date: bằng "
+            "ngày đăng, viết năm-tháng-ngày, ví dụ 2021-03-19. Bài và ảnh tạm đặt trong thư "
+            f"mục năm {now.year}; nếu ngày đăng thuộc năm khác, chuyển tệp bài sang "
+            "content/articles/<năm>/."
+        )
     for image in images:
         print(f"Ảnh: {_relative(image)}")
-    if images:
-        print("Viết mô tả cho từng ảnh (chỗ ghi «CẦN VIẾT MÔ TẢ ẢNH»).")
-    for warning in converted.warnings:
-        print(f"Lưu ý khi đọc tệp Word: {warning}")
+    if converted.captions:
+        print(f"Chú thích ảnh lấy từ tệp Word: {converted.captions} ảnh.")
+    if converted.notes:
+        print("Lưu ý khi đọc tệp Word:")
+        for note in converted.notes:
+            print(f"  - {note}")
+    problems = judge(path, settings)
+    reported = {problem.line for problem in problems}
+    left = [(line, marker) for line, marker in placeholders_left(path) if line not in reported]
+    if problems or left:
+        print(f"Cần sửa trước khi đăng ({len(problems) + len(left)} chỗ):")
+        for problem in problems:
+            print(f"  - {problem.format()}")
+        for line, marker in left:
+            print(f"  - {_relative(path)}:{line}: thay «{marker}» bằng nội dung thật.")
     print("Đọc lại bài, sửa chuyên mục và tiêu đề nếu cần; xóa «status: draft» khi sẵn sàng đăng.")
-    return 0
 
 
 if __name__ == "__main__":

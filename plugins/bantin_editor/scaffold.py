@@ -1,8 +1,11 @@
 """``make new``: a new article file with complete front-matter, ready to fill in.
 
-The file passes the strict reader exactly as written: what staff may add later (tags, photo,
-the ``ket_qua`` block) is there as commented-out lines, each explained in Vietnamese, so that
-removing the ``# `` at the start of a line is the only edit needed to use it.
+The file passes the strict reader exactly as written: every other field an article may have
+(tags, photo, the ``van_ban`` and ``ket_qua`` blocks) is there as a commented-out line, made
+from the schema (``bantin_frontmatter.fields``: name, label, when required, hint, example), so
+the template cannot offer a field the reader does not know. Removing the ``# `` and writing the
+value after the colon is the only edit needed; blocks are in block form (one field a line), so
+a half-uncommented block gets a problem about the field, not a YAML syntax error.
 """
 
 from __future__ import annotations
@@ -13,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bantin_frontmatter.fields import suggest_slug
-from bantin_ketqua.model import COUNT_FIELDS, FIELD_LABELS
+from bantin_frontmatter.fields import FieldSpec, schema, suggest_slug
 
 
 class ScaffoldError(Exception):
@@ -30,69 +32,92 @@ def _commented(lines: list[str]) -> list[str]:
     return [f"# {line}" if line else "#" for line in lines]
 
 
-def _figures(kind: str, indent: str, unit: str) -> list[str]:
-    """The figure fields of ``viec`` or ``tien``, empty, each labelled."""
-    names = [n for n in COUNT_FIELDS if kind == "tien" or n != "giam"] + ["ty_le", "so_cung_ky"]
-    notes = {
-        "giai_quyet_xong": f"{unit} — BẮT BUỘC",
-        "ty_le": "%, dấu chấm thập phân: 37,10% ghi 37.10",
-        "so_cung_ky": "tăng ghi 53, giảm ghi -12",
-    }
+#: Column where a field line's explanation starts (after «# » once commented).
+NOTE_COLUMN = 28
+
+
+def field_note(spec: FieldSpec) -> str:
+    """What a template line says about its field: label, when required, hint, example."""
+    note = spec.label
+    required = spec.required_when()
+    if required != "Không bắt buộc":
+        note += f" ({required.lower()})"
+    if spec.hint:
+        note += f": {spec.hint}"
+    if spec.example and spec.example not in spec.hint:
+        note += f"; ví dụ: {spec.example}"
+    return note
+
+
+def field_lines(name: str, spec: FieldSpec, indent: str = "", value: str = "") -> list[str]:
+    """A field as template lines, its block's sub-fields below it in block form.
+
+    Leaves have no value (staff write it after the colon; an empty one is a problem the
+    reader names, never a YAML error). A list of blocks (``don_vi``) shows one item.
+    """
+    head = f"{indent}{name}:" + (f" {value}" if value else "")
+    lines = [f"{head:<{NOTE_COLUMN - 1}} # {field_note(spec)}"]
+    inner = indent + "  "
+    for number, (sub_name, sub_spec) in enumerate(spec.subfields):
+        if spec.repeated:
+            prefix = inner + ("- " if number == 0 else "  ")
+            sub = field_lines(sub_name, sub_spec, prefix)
+            lines += [sub[0], *(inner + "  " + line[len(prefix) :] for line in sub[1:])]
+        else:
+            lines += field_lines(sub_name, sub_spec, inner)
+    return lines
+
+
+#: Fields ``make new`` writes with a value; every other article field is offered commented out.
+WRITTEN = ("title", "date", "category", "slug", "status")
+#: Blocks offered only when asked for (the document category, ``KET_QUA=1``).
+BLOCKS = ("van_ban", "ket_qua")
+
+
+def article_fields() -> list[tuple[str, FieldSpec]]:
+    """The schema's fields an article may have, in the schema's order (maintainers' hidden
+    fields left out)."""
     return [
-        f"{indent}{name + ':':<26}# {FIELD_LABELS[name]} ({notes.get(name, unit)})"
-        for name in names
+        (name, spec)
+        for name, spec in schema().items()
+        if "article" in spec.kinds and spec.widget != "hidden"
     ]
+
+
+_RESULTS_INTRO = [
+    "--- Kết quả thi hành án (xem docs/huong-dan-ket-qua.md) ---",
+    "Muốn dùng: bỏ «# » ở đầu các dòng dưới, kể cả các dòng mở khối (ket_qua, ky, viec,",
+    "tien, don_vi, - ten); trong VS Code: chọn các dòng rồi bấm Ctrl+/. Giữ nguyên thụt lề,",
+    "ghi số sau dấu hai chấm. Dòng không có số liệu thì để trống hoặc xóa hẳn. Không dùng",
+    "phần đơn vị thì xóa từ dòng don_vi đến hết; mỗi đơn vị thêm thì chép cả nhóm dòng từ",
+    "«- ten» đến hết.",
+]
+_DOCUMENT_INTRO = [
+    "--- Thông tin văn bản: bỏ «# » ở đầu các dòng dưới (kể cả dòng van_ban:), điền đủ ---",
+]
 
 
 def results_block() -> list[str]:
     """The ``ket_qua`` block with every field, commented out, for staff to uncomment."""
-    lines = [
-        "ket_qua:",
-        '  tieu_de: ""                 # Tiêu đề bảng (có thể bỏ)',
-        "  ky:",
-        "    tu:                       # Từ ngày, năm-tháng-ngày: 2020-10-01 — BẮT BUỘC",
-        "    den:                      # Đến ngày, năm-tháng-ngày: 2021-02-28 — BẮT BUỘC",
-        "  viec:                       # Về việc: số việc, viết liền, không dấu chấm",
-        *_figures("viec", "    ", "số việc"),
-        "  tien:                       # Về tiền: số đồng, viết liền: 75683482000",
-        *_figures("tien", "    ", "đồng"),
-        "  don_vi:                     # Đơn vị: chép 3 dòng dưới cho mỗi đơn vị",
-        '    - ten: ""                 # Tên đơn vị',
-        "      viec: {co_dieu_kien: , giai_quyet_xong: }",
-        "      tien: {co_dieu_kien: , giai_quyet_xong: }",
-    ]
-    intro = [
-        "--- Kết quả thi hành án (xem docs/huong-dan-ket-qua.md) ---",
-        "Muốn dùng: bỏ «# » ở đầu các dòng dưới (giữ nguyên thụt lề), ghi số sau dấu hai",
-        "chấm. Dòng nào không có số liệu thì xóa hẳn. Bắt buộc: ky (tu, den) và",
-        "viec.giai_quyet_xong.",
-    ]
-    return _commented(intro + lines)
+    return _commented(_RESULTS_INTRO + field_lines("ket_qua", schema()["ket_qua"]))
 
 
 def document_block() -> list[str]:
     """The ``van_ban`` block of a document post, commented out."""
-    return _commented(
-        [
-            "--- Thông tin văn bản: bỏ «# » ở đầu các dòng dưới, điền đủ ---",
-            "van_ban:",
-            "  loai: Quyết định",
-            '  so_ky_hieu: "125/QĐ-CTHADS"',
-            "  co_quan_ban_hanh: Tên cơ quan ban hành",
-            "  ngay_ban_hanh: 2021-04-02   # năm-tháng-ngày",
-            "  ngay_hieu_luc: 2021-04-02   # có thể bỏ",
-            "  tep: documents/2021/ten-tep.pdf   # tệp PDF chép vào content/documents/",
-        ]
-    )
+    return _commented(_DOCUMENT_INTRO + field_lines("van_ban", schema()["van_ban"]))
 
 
 @dataclass(frozen=True)
 class NewArticle:
-    """What ``make new`` was asked for."""
+    """What ``make new`` was asked for.
+
+    ``date`` is a date and time, a date (``make import`` found one in the document), or a
+    placeholder text the reader refuses (``make import`` found none).
+    """
 
     title: str
     category: str
-    date: dt.datetime
+    date: dt.datetime | dt.date | str
     with_results: bool = False
     document_category: str | None = None
     body: str = "Viết đoạn mở đầu của bài ở đây."
@@ -101,27 +126,36 @@ class NewArticle:
     def slug(self) -> str:
         return suggest_slug(self.title)
 
+    def _date_value(self) -> str:
+        if isinstance(self.date, dt.datetime):
+            return f"{self.date:%Y-%m-%d %H:%M}"
+        if isinstance(self.date, dt.date):
+            return f"{self.date:%Y-%m-%d}"
+        return self.date
+
     def render(self) -> str:
         """The whole file: front-matter and a body line to replace."""
-        lines = [
-            "---",
-            f"title: {_quoted(self.title)}",
-            f"date: {self.date:%Y-%m-%d %H:%M}",
-            f"category: {_quoted(self.category)}",
-            f"slug: {self.slug}",
-            "status: draft                  # bản nháp: xóa dòng này khi bài sẵn sàng đăng",
-            *_commented(
-                [
-                    'summary: "Một, hai câu tóm tắt bài, hiện ở trang chủ"',
-                    "tags: [Hội nghị, Sơ kết]",
-                    "author: Họ và tên người viết",
-                    "office: Đơn vị của người viết",
-                    "image: images/2021/ten-anh.jpg     # ảnh đại diện, chép vào content/images/",
-                    "image_alt: Mô tả những gì nhìn thấy trong ảnh (bắt buộc khi có ảnh)",
-                    "image_caption: Chú thích hiện dưới ảnh",
-                ]
-            ),
-        ]
+        values = {
+            "title": _quoted(self.title),
+            "date": self._date_value(),
+            "category": _quoted(self.category),
+            "slug": self.slug,
+            "status": "draft",
+        }
+        fields = article_fields()
+        specs = dict(fields)
+        lines = ["---"]
+        for name in WRITTEN:
+            lines += field_lines(name, specs[name], value=values[name])
+        lines[-1] += "; xóa dòng này khi bài sẵn sàng đăng"
+        lines += _commented(
+            [
+                line
+                for name, spec in fields
+                if name not in WRITTEN and name not in BLOCKS
+                for line in field_lines(name, spec)
+            ]
+        )
         if self.document_category and self.category == self.document_category:
             lines += document_block()
         if self.with_results:
@@ -175,9 +209,11 @@ def plan_article(
     return article
 
 
-def article_path(content: Path, article: NewArticle) -> Path:
-    """``content/articles/YYYY/<slug>.md``; an error if that file exists already."""
-    path = content / "articles" / f"{article.date:%Y}" / f"{article.slug}.md"
+def article_path(content: Path, article: NewArticle, *, year: int | None = None) -> Path:
+    """``content/articles/YYYY/<slug>.md`` (the year of the post's date unless given); an error
+    if that file exists already."""
+    year = year or article.date.year
+    path = content / "articles" / str(year) / f"{article.slug}.md"
     if path.exists():
         raise ScaffoldError(
             f"Đã có tệp {path}: không ghi đè. Mở tệp đó để sửa, hoặc đặt tiêu đề khác."
