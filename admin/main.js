@@ -2,6 +2,8 @@
 import CMS from "decap-cms-app";
 import { vi } from "decap-cms-locales";
 import { frontmatterYAML } from "decap-cms-core/dist/esm/formats/frontmatter";
+import React from "react";
+import { checkValue, formatNumber, inputText, KINDS, parseNumber } from "./numbers.js";
 import viExtra from "./vi-extra.js";
 
 function merged(base, extra) {
@@ -13,6 +15,88 @@ function merged(base, extra) {
 }
 
 CMS.registerLocale("vi", merged(vi, viExtra));
+
+// Figures of the results form (config: widget vi_number, kind count|money|percent|signed|
+// signed-money): what staff type and paste, read the Vietnamese way (admin/numbers.js), shown
+// as the site will print it while typing, stored as the number. Text that cannot be read is
+// kept as typed, so isValid names the problem and Decap refuses to save.
+class ViNumberControl extends React.Component {
+  constructor(props) {
+    super(props);
+    this.state = { text: inputText(props.value, this.kind()) };
+  }
+
+  kind() {
+    return this.props.field.get("kind", "count");
+  }
+
+  componentDidUpdate(previous) {
+    // A value set from outside (another entry opened, a draft restored): show it.
+    const { value } = this.props;
+    if (value !== previous.value && value !== this.typedValue) {
+      this.setState({ text: inputText(value, this.kind()) });
+    }
+  }
+
+  isValid = () => {
+    const message = checkValue(this.props.value, this.kind());
+    return message ? { error: { type: "CUSTOM", message } } : true;
+  };
+
+  handleChange = (event) => {
+    const text = event.target.value;
+    const parsed = parseNumber(text, this.kind());
+    this.typedValue = parsed.ok ? (parsed.value ?? "") : text;
+    this.setState({ text });
+    this.props.onChange(this.typedValue);
+  };
+
+  render() {
+    const { forID, classNameWrapper, setActiveStyle, setInactiveStyle } = this.props;
+    const kind = this.kind();
+    const parsed = parseNumber(this.state.text, kind);
+    const noteId = `bt-so-${forID}`;
+    let note = "";
+    if (!parsed.ok) note = parsed.message;
+    else if (parsed.value !== null) note = `Trang sẽ in: ${formatNumber(parsed.value, kind)}`;
+    return React.createElement(
+      "div",
+      { className: "bt-number" },
+      React.createElement("input", {
+        id: forID,
+        type: "text",
+        inputMode: kind === "percent" ? "decimal" : "numeric",
+        autoComplete: "off",
+        className: classNameWrapper,
+        value: this.state.text,
+        onChange: this.handleChange,
+        onFocus: setActiveStyle,
+        onBlur: setInactiveStyle,
+        "aria-invalid": parsed.ok ? undefined : "true",
+        "aria-describedby": noteId,
+      }),
+      React.createElement(
+        "p",
+        {
+          id: noteId,
+          className: parsed.ok ? "bt-number__shown" : "bt-number__error",
+          "aria-live": "polite",
+        },
+        note,
+      ),
+    );
+  }
+}
+
+function ViNumberPreview({ value, field }) {
+  const kind = field.get("kind", "count");
+  const shown = typeof value === "number" ? formatNumber(value, kind) : "";
+  return React.createElement("span", null, shown);
+}
+
+CMS.registerWidget("vi_number", ViNumberControl, ViNumberPreview, {
+  properties: { kind: { type: "string", enum: KINDS } },
+});
 
 // Decap's YAML front-matter, without the empty values its widgets leave behind: a cleared number
 // is "", an untouched group is {}; the strict reader would reject "" where a number belongs and a

@@ -145,3 +145,13 @@ export function formatNumber(value, kind) {
   if (Math.round(value) === 0) return "không thay đổi";
   return `${value > 0 ? "tăng" : "giảm"} ${digits}${unit}`;
 }
+
+// The value as it stands in the input box when a post is opened: Vietnamese grouping without
+// the unit («2.073», «75.683.482.000», «37,10», «-12»), which parseNumber reads back.
+export function inputText(value, kind) {
+  if (value === null || value === undefined || value === "") return "";
+  if (typeof value === "string") return value;
+  if (kind === "percent") return formatNumber(value, kind).replace(/%$/, "");
+  const digits = groupThousands(String(Math.abs(Math.round(value))));
+  return value < 0 ? `-${digits}` : digits;
+}

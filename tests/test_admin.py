@@ -4,6 +4,7 @@ a post written through its form passes the strict reader and builds into the res
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -15,10 +16,10 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 import bantin_ketqua
-from bantin_editor.admin import editor_config, results_fields
+from bantin_editor.admin import editor_config, editor_hint, editor_styles
+from bantin_frontmatter.fields import schema
 from bantin_frontmatter.loader import parse_front_matter
 from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader
-from bantin_ketqua.model import COUNT_FIELDS, FIELD_LABELS
 from tests.conftest import ROOT, SITES, build_site, get_settings, serve_directory
 
 
@@ -82,27 +83,107 @@ def test_config_with_a_git_server_backend(tmp_path):
     assert "local_backend" not in config
 
 
-def test_results_form_uses_the_model_names_and_labels():
-    form = {f["name"]: f for f in results_fields()}
-    assert list(form) == ["tieu_de", "ky", "viec", "tien", "don_vi"]
-    for name, field in form.items():
-        assert field["label"] == FIELD_LABELS[name]
-    assert [f["name"] for f in form["ky"]["fields"]] == ["tu", "den"]
-    for day in form["ky"]["fields"]:
-        assert day["format"] == "YYYY-MM-DD" and day["time_format"] is False
-    for kind in ("viec", "tien"):
-        numbers = {f["name"]: f for f in form[kind]["fields"]}
-        expected = [n for n in COUNT_FIELDS if kind == "tien" or n != "giam"]
-        assert list(numbers) == [*expected, "ty_le", "so_cung_ky", "chi_tieu"]
-        for name, field in numbers.items():
-            assert field["widget"] == "number" and field["label"] == FIELD_LABELS[name]
-        assert numbers["giai_quyet_xong"]["value_type"] == "int"
-        assert numbers["ty_le"]["value_type"] == "float" and numbers["ty_le"]["max"] == 100
-        assert "min" not in numbers["so_cung_ky"]  # a decrease is negative
-    unit = {f["name"]: f for f in form["don_vi"]["fields"]}
-    assert form["don_vi"]["widget"] == "list"
-    assert list(unit) == ["ten", "viec", "tien"]
-    assert "chi_tieu" not in {f["name"] for f in unit["viec"]["fields"]}
+def _check_field(field, spec, *, required, condition, where):
+    """One form field against its schema entry; recurses into blocks."""
+    assert field["label"] == spec.label, where
+    assert "bắt buộc" not in field["label"].lower(), where  # Decap adds its own mark
+    assert field["required"] is required, where
+    assert field.get("hint", "") == editor_hint(spec, condition), where
+    assert field.get("pattern", []) == list(spec.pattern), where
+    if spec.widget == "number":
+        assert (field["widget"], field["kind"]) == ("vi_number", spec.number), where
+    elif spec.widget in ("date", "datetime"):
+        assert field["widget"] == "datetime", where
+        assert (field["time_format"] is False) == (spec.widget == "date"), where
+    elif spec.widget != "select" or spec.choices:
+        assert field["widget"] == spec.widget, where
+    if spec.choices:
+        assert field["options"] == [{"label": lb, "value": v} for v, lb in spec.choices], where
+    assert [f["name"] for f in field.get("fields", ())] == [n for n, _ in spec.subfields], where
+    within = required or spec.repeated
+    for sub, (name, sub_spec) in zip(field.get("fields", ()), spec.subfields, strict=True):
+        inner = condition or f"Bắt buộc khi có «{spec.label}»"
+        _check_field(
+            sub,
+            sub_spec,
+            required=within and sub_spec.required,
+            condition=None if within or not sub_spec.required else inner,
+            where=f"{where}.{name}",
+        )
+
+
+def test_editor_form_is_the_schema(tmp_path):
+    """Every field of every collection: the schema's label, hint, pattern, choices, number
+    kind, and when it is required; fields required only when another is there are not
+    required by Decap (it could not say when) and their hint says when instead."""
+    config = editor_config(get_settings(PATH=str(tmp_path)))
+    specs = schema()
+    for collection in config["collections"]:
+        kind = "page" if collection["name"] == "trang" else "article"
+        for field in collection["fields"]:
+            where = f"{collection['name']}.{field['name']}"
+            if field["name"] == "body":
+                assert field["widget"] == "markdown"
+                continue
+            spec = specs[field["name"]]
+            assert kind in spec.kinds, where
+            required = kind in spec.required_for or where == "van_ban.van_ban"
+            condition = None
+            if spec.required_with and not required:
+                condition = f"Bắt buộc khi có «{specs[spec.required_with].label}»"
+            _check_field(field, spec, required=required, condition=condition, where=where)
+    # Every field staff write in an article is in the Tin bài form (van_ban has its own).
+    offered = {f["name"] for f in _fields(_collections(config)["tin"]).values()}
+    wanted = {n for n, s in specs.items() if "article" in s.kinds and s.widget != "hidden"}
+    assert wanted - offered == {"van_ban"}
+    # The same descriptions make the staff guide's tables (tests/test_schema.py checks them).
+    guide = (ROOT / "docs/huong-dan-viet-bai.md").read_text(encoding="utf-8")
+    for name in ("title", "image_alt", "slug"):
+        assert f"| `{name}` | {specs[name].label} | {specs[name].required_when()} |" in guide
+
+
+def test_fields_required_when_another_is_there_are_not_marked_optional(tmp_path):
+    config = editor_config(get_settings(PATH=str(tmp_path)))
+    article = _fields(_collections(config)["tin"])
+    assert article["image_alt"]["required"] is False
+    assert article["image_alt"]["hint"].startswith("Bắt buộc khi có «Ảnh đại diện»; ")
+    results = _fields(article["ket_qua"])
+    assert _fields(results["viec"])["giai_quyet_xong"]["hint"].startswith(
+        "Bắt buộc khi có «Kết quả thi hành án»; "
+    )
+    assert _fields(results["tien"])["giai_quyet_xong"]["hint"].startswith(
+        "Bắt buộc khi có «Về tiền»; "
+    )
+    assert _fields(results["ky"])["tu"]["hint"].startswith("Bắt buộc khi có «Kết quả thi hành án»")
+    # In a unit of the list the unit is there: Decap requires its name and figures itself.
+    unit = _fields(results["don_vi"])
+    assert unit["ten"]["required"] is True and unit["viec"]["required"] is True
+    assert _fields(unit["viec"])["giai_quyet_xong"]["required"] is True
+    # The page hides Decap's «(không bắt buộc)» mark on exactly those fields; a name hidden
+    # there is never a plainly optional field elsewhere.
+    css = editor_styles(config)
+    hidden = set(re.findall(r'label\[for\^="([a-z_]+)-field-"\] > span', css))
+    assert {"image_alt", "ky", "tu", "den", "viec", "giai_quyet_xong"} <= hidden
+    assert "tien" not in hidden and "image" not in hidden
+
+    def plainly_optional(fields):
+        for field in fields:
+            if field.get("required") is False and not field.get("hint", "").startswith("Bắt"):
+                yield field["name"]
+            yield from plainly_optional(field.get("fields", ()))
+
+    for collection in config["collections"]:
+        assert not hidden & set(plainly_optional(collection["fields"])), collection["name"]
+
+
+def test_preview_links_follow_the_site_urls(tmp_path):
+    config = editor_config(
+        get_settings(PATH=str(tmp_path), ARTICLE_URL="tin/{date:%Y}/{date:%m}/{slug}.html")
+    )
+    collections = _collections(config)
+    assert collections["tin"]["preview_path"] == "tin/{{year}}/{{month}}/{{fields.slug}}.html"
+    assert collections["tin"]["preview_path_date_field"] == "date"
+    assert collections["trang"]["preview_path"] == "{{fields.slug}}/"
 
 
 # --- The editor in a browser against decap-server ----------------------------------------------

@@ -1,8 +1,9 @@
 """The web editor (Decap CMS) at ``/admin/`` of the live preview, and the staff guide beside it.
 
-``admin/config.yml`` is the source; :func:`editor_config` fills in what comes from the site: the
-category lists, the local ``decap-server`` address, the content folder, and the ``ket_qua``
-form, built from the same names and labels the results model uses so the two cannot drift.
+``admin/config.yml`` holds the collection-level settings; :func:`editor_config` makes every form
+field from the one schema (``bantin_frontmatter.fields.schema``: labels, hints, when required,
+patterns, choices, number kinds) and fills in what comes from the site: the category lists,
+the local backend's address, the content folder and the preview links (``ARTICLE_URL``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import yaml
 from markdown import Markdown
 
-from bantin_ketqua.model import COUNT_FIELDS, FIELD_LABELS
+from bantin_frontmatter.fields import FieldSpec, schema
 
 from .preview import templates
 
@@ -25,90 +26,157 @@ DEFAULT_BUNDLE = PROJECT / "cache" / "admin" / "bantin-admin.js"
 DEFAULT_DECAP_SERVER = "http://127.0.0.1:8081/api/v1"
 GUIDES = PROJECT / "docs"
 
-# Notes under the form inputs (the staff guide explains each field in full).
-_HINTS = {
-    "ty_le": "Phần trăm, ví dụ 37.10 (không ghi dấu %). Có thể bỏ: trang tự tính.",
-    "so_cung_ky": "Tăng ghi số dương, giảm ghi số âm (ví dụ -12).",
-    "chi_tieu": "Chỉ tiêu (%) riêng của bài này; thường để trống.",
+#: The post's text: not a front-matter field, so not in the schema.
+BODY_FIELD = {
+    "label": "Nội dung",
+    "name": "body",
+    "widget": "markdown",
+    "modes": ["rich_text", "raw"],
 }
-_UNITS = {"viec": "Số việc", "tien": "Số đồng, ghi đủ: 75683482000"}
+
+# What only the editor needs to know about some fields (how they are laid out, where files go).
+_EDITOR_EXTRAS = {
+    ("ket_qua",): {"collapsed": True},
+    ("ket_qua", "tien"): {"collapsed": True},
+    ("ket_qua", "don_vi"): {
+        "label_singular": "đơn vị",
+        "collapsed": False,
+        "summary": "{{fields.ten}}",
+    },
+    ("ket_qua", "don_vi", "tien"): {"collapsed": True},
+}
+_FILE_MEDIA = {"media_folder": "/content/documents", "public_folder": "documents"}
 
 
-def _number(name: str, kind: str) -> dict:
-    """One figure as a number input: counts are whole and not negative, rates 0–100."""
-    hint = _HINTS.get(name) or _UNITS[kind]
-    if name == "giai_quyet_xong":
-        hint += ". Bắt buộc khi có kết quả."
-    field = {"label": FIELD_LABELS[name], "name": name, "widget": "number", "required": False}
-    if name in ("ty_le", "chi_tieu"):
-        field.update(value_type="float", min=0, max=100, step=0.01)
-    else:
-        field.update(value_type="int", step=1)
-        if name != "so_cung_ky":
-            field["min"] = 0
-    return {**field, "hint": hint}
+def required_condition(name: str, spec: FieldSpec, parent: str | None) -> str | None:
+    """When a field the form cannot require by itself must be filled, in words, or None.
+
+    ``parent`` is the condition of the block it sits in (``Bắt buộc khi có «Kết quả thi hành
+    án»``); ``image_alt`` is required with ``image``, named by its label.
+    """
+    if spec.required_with:
+        other = schema()[spec.required_with].label
+        return f"Bắt buộc khi có «{other}»"
+    if spec.required and parent:
+        return parent
+    return None
 
 
-def _figures(kind: str, *, totals: bool) -> dict:
-    names = [n for n in COUNT_FIELDS if kind == "tien" or n != "giam"]
-    names += ["ty_le", "so_cung_ky"] + (["chi_tieu"] if totals else [])
-    return {
-        "label": FIELD_LABELS[kind],
-        "name": kind,
-        "widget": "object",
-        "required": False,
-        "collapsed": kind == "tien",
-        "fields": [_number(name, kind) for name in names],
-    }
+def editor_hint(spec: FieldSpec, condition: str | None) -> str:
+    """The note under a form field: when it is required (if that depends), then the hint."""
+    return "; ".join(part for part in (condition, spec.hint) if part)
 
 
-def _day(name: str) -> dict:
-    return {
-        "label": FIELD_LABELS[name],
-        "name": name,
-        "widget": "datetime",
-        "format": "YYYY-MM-DD",
-        "date_format": "DD/MM/YYYY",
-        "time_format": False,
-        "required": False,
-        "default": "",
-    }
+def _widget(spec: FieldSpec) -> dict:
+    widget = spec.widget
+    if widget == "datetime":
+        return {
+            "widget": "datetime",
+            "format": "YYYY-MM-DD HH:mm",
+            "date_format": "DD/MM/YYYY",
+            "time_format": "HH:mm",
+        }
+    if widget == "date":
+        return {
+            "widget": "datetime",
+            "format": "YYYY-MM-DD",
+            "date_format": "DD/MM/YYYY",
+            "time_format": False,
+        }
+    if widget == "number":
+        return {"widget": "vi_number", "kind": spec.number or "count"}
+    if widget == "select":
+        return {
+            "widget": "select",
+            "options": [{"label": label, "value": value} for value, label in spec.choices],
+        }
+    if widget == "image":
+        return {"widget": "image", "choose_url": False}
+    if widget == "file":
+        return {"widget": "file", "choose_url": False, **_FILE_MEDIA}
+    return {"widget": widget}
 
 
-def results_fields() -> list[dict]:
-    """The ``ket_qua`` form: the block's own field names, the model's Vietnamese labels."""
-    return [
-        {
-            "label": FIELD_LABELS["tieu_de"],
-            "name": "tieu_de",
-            "widget": "string",
-            "required": False,
-        },
-        {
-            "label": FIELD_LABELS["ky"],
-            "name": "ky",
-            "widget": "object",
-            "required": False,
-            "hint": "Kỳ thống kê bắt đầu ngày 01/10 năm trước.",
-            "fields": [_day("tu"), _day("den")],
-        },
-        _figures("viec", totals=True),
-        _figures("tien", totals=True),
-        {
-            "label": FIELD_LABELS["don_vi"],
-            "label_singular": "đơn vị",
-            "name": "don_vi",
-            "widget": "list",
-            "required": False,
-            "collapsed": False,
-            "summary": "{{fields.ten}}",
-            "fields": [
-                {"label": FIELD_LABELS["ten"], "name": "ten", "widget": "string"},
-                _figures("viec", totals=False),
-                _figures("tien", totals=False),
-            ],
-        },
-    ]
+def decap_field(
+    name: str,
+    spec: FieldSpec,
+    *,
+    required: bool,
+    condition: str | None = None,
+    path: tuple = (),
+) -> dict:
+    """One form field from the schema; ``required`` is what Decap enforces by itself, and
+    ``condition`` says when a field Decap leaves optional must still be filled."""
+    path = (*path, name)
+    field = {"label": spec.label, "name": name, **_widget(spec), "required": required}
+    if not required and field["widget"] == "datetime":
+        field["default"] = ""
+    hint = editor_hint(spec, condition)
+    if hint:
+        field["hint"] = hint
+    if spec.pattern:
+        field["pattern"] = list(spec.pattern)
+    if spec.subfields:
+        # Inside a block (or an item of a list) a required sub-field is required when the
+        # block is there: Decap can require it only when the block itself is required.
+        within = required or spec.repeated
+        inner = condition or f"Bắt buộc khi có «{spec.label}»"
+        field["fields"] = [
+            decap_field(
+                sub,
+                sub_spec,
+                required=within and sub_spec.required,
+                condition=None if within else required_condition(sub, sub_spec, inner),
+                path=path,
+            )
+            for sub, sub_spec in spec.subfields
+        ]
+    field.update(_EDITOR_EXTRAS.get(path, {}))
+    return field
+
+
+def form_fields(names, kind: str) -> list[dict]:
+    """A collection's fields (``bantin_fields`` in admin/config.yml) for a content kind."""
+    specs = schema()
+    fields = []
+    for item in names:
+        override = dict(item) if isinstance(item, dict) else {"name": item}
+        name = override.pop("name")
+        if name == "body":
+            fields.append({**BODY_FIELD, **override})
+            continue
+        spec = specs[name]
+        required = kind in spec.required_for or override.pop("required", False)
+        fields.append(
+            {
+                **decap_field(
+                    name,
+                    spec,
+                    required=required,
+                    condition=None if required else required_condition(name, spec, None),
+                ),
+                **override,
+            }
+        )
+    return fields
+
+
+def conditional_labels(fields, found=None) -> set:
+    """Names of the fields whose requirement depends on another (their hint says when)."""
+    found = set() if found is None else found
+    for field in fields:
+        if not field.get("required", True) and field.get("hint", "").startswith("Bắt buộc khi"):
+            found.add(field["name"])
+        conditional_labels(field.get("fields", ()), found)
+    return found
+
+
+def preview_path(url_pattern: str) -> str:
+    """Pelican's ``ARTICLE_URL`` (``{date:%Y}/{date:%m}/{slug}/``) as Decap's ``preview_path``."""
+    tokens = {"{date:%Y}": "{{year}}", "{date:%m}": "{{month}}", "{date:%d}": "{{day}}"}
+    for pelican, decap in tokens.items():
+        url_pattern = url_pattern.replace(pelican, decap)
+    return url_pattern.replace("{slug}", "{{fields.slug}}")
 
 
 class _PlainDumper(yaml.SafeDumper):
@@ -131,12 +199,17 @@ def _fields_by_name(fields):
     return {field["name"]: field for field in fields}
 
 
+def _media_in_content(fields, content_folder: str) -> None:
+    for field in fields:
+        if "media_folder" in field:
+            field["media_folder"] = _in_content(field["media_folder"], content_folder)
+        _media_in_content(field.get("fields", ()), content_folder)
+
+
 def editor_config(settings) -> dict:
     """The Decap configuration the editor loads, from ``admin/config.yml`` and the settings."""
     with open(ADMIN_SOURCE / "config.yml", encoding="utf-8") as handle:
         config = yaml.safe_load(handle)
-    for anchors_only in ("_media", "_fields"):
-        config.pop(anchors_only, None)
     content = Path(settings["PATH"]).resolve()
     repo = Path(settings.get("BANTIN_ADMIN_REPO") or content.parent).resolve()
     content_folder = os.path.relpath(content, repo).replace(os.sep, "/")
@@ -156,17 +229,22 @@ def editor_config(settings) -> dict:
         "thong_bao": settings.get("BANTIN_ANNOUNCEMENT_CATEGORY"),
         "van_ban": settings.get("BANTIN_DOCUMENT_CATEGORY"),
     }
+    urls = {
+        "article": settings.get("ARTICLE_URL", "{date:%Y}/{date:%m}/{slug}/"),
+        "page": settings.get("PAGE_URL", "{slug}/"),
+    }
     kept = []
     for collection in config["collections"]:
+        kind = collection.pop("bantin_kind")
+        collection["fields"] = form_fields(collection.pop("bantin_fields"), kind)
+        collection["preview_path"] = preview_path(urls[kind])
+        if kind == "article":
+            collection["preview_path_date_field"] = "date"
         for key in ("folder", "media_folder"):
             if key in collection:
                 collection[key] = _in_content(collection[key], content_folder)
+        _media_in_content(collection["fields"], content_folder)
         fields = _fields_by_name(collection["fields"])
-        for field in collection["fields"]:
-            if "media_folder" in field:
-                field["media_folder"] = _in_content(field["media_folder"], content_folder)
-        if "ket_qua" in fields:
-            fields["ket_qua"]["fields"] = results_fields()
         name = collection["name"]
         if name in fixed:
             if not fixed[name]:
@@ -178,6 +256,16 @@ def editor_config(settings) -> dict:
         kept.append(collection)
     config["collections"] = kept
     return config
+
+
+def editor_styles(config) -> str:
+    """CSS for the editor page: Decap marks every field it does not require «(không bắt
+    buộc)»; a field required when another is there (its hint says when) is not marked."""
+    names = set()
+    for collection in config["collections"]:
+        conditional_labels(collection["fields"], names)
+    rules = [f'label[for^="{name}-field-"] > span' for name in sorted(names)]
+    return (",\n".join(rules) + " { display: none; }\n") if rules else ""
 
 
 def _guide_pages(target: Path) -> None:
@@ -209,6 +297,7 @@ def write_admin(output: Path, settings) -> None:
         yaml.dump(
             config, handle, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=100
         )
+    (target / "bantin-editor.css").write_text(editor_styles(config), encoding="utf-8")
     bundle = Path(settings.get("BANTIN_ADMIN_BUNDLE") or DEFAULT_BUNDLE)
     if bundle.exists():
         shutil.copyfile(bundle, target / bundle.name)

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { checkValue, formatNumber, parseNumber } from "../../admin/numbers.js";
+import { checkValue, formatNumber, inputText, parseNumber } from "../../admin/numbers.js";
 
 const cases = JSON.parse(
   readFileSync(new URL("../data/vi-number-cases.json", import.meta.url), "utf-8"),
@@ -35,4 +35,14 @@ test("stored numbers that do not fit their kind are refused", () => {
   assert.match(checkValue(2 ** 60, "money"), /quá lớn/);
   assert.equal(checkValue(37.1, "percent"), null);
   assert.equal(checkValue(0.07, "percent"), null);
+});
+
+test("an opened post shows its numbers in the input as staff write them, and reads back", () => {
+  for (const { kind, value } of cases.accepted) {
+    const text = inputText(value, kind);
+    assert.deepEqual(parseNumber(text, kind), { ok: true, value }, `${kind} ${text}`);
+  }
+  assert.equal(inputText(75683482000, "money"), "75.683.482.000");
+  assert.equal(inputText(37.1, "percent"), "37,10");
+  assert.equal(inputText(-1234, "signed"), "-1.234");
 });
