@@ -251,6 +251,18 @@ def test_a_date_in_a_header_table(tmp_path):
     assert converted.date == dt.date(2021, 2, 28)
 
 
+def test_the_dateline_is_not_the_title(tmp_path):
+    document = Document()
+    document.add_paragraph("Hậu Giang, ngày 19 tháng 3 năm 2021")
+    document.add_paragraph("Hội nghị sơ kết công tác 5 tháng")
+    document.add_paragraph("Sáng nay, Cục Thi hành án dân sự tỉnh tổ chức hội nghị sơ kết.")
+    document.save(tmp_path / "a.docx")
+    converted = convert_docx(tmp_path / "a.docx")
+    assert converted.title == "Hội nghị sơ kết công tác 5 tháng"
+    assert converted.date == dt.date(2021, 3, 19)
+    assert converted.markdown.startswith("Hậu Giang, ngày 19 tháng 3 năm 2021\n\nSáng nay")
+
+
 def test_without_a_date_the_draft_says_to_set_one(tmp_path):
     document = Document()
     document.add_heading("Thông báo lịch tiếp công dân", 1)

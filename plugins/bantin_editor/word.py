@@ -168,16 +168,21 @@ def _is_letterhead(block: Tag) -> bool:
 def _take_title(soup: BeautifulSoup) -> str:
     """The document's title, taken out of the body: its first heading near the top (Word's
     Title or Heading style; official documents put the agency and the dateline above it), else
-    its first block when that is a short paragraph; "" when the document starts with text.
+    its first short paragraph that is not the dateline; "" when the document starts with text.
     """
     top = soup.find_all(True, recursive=False)[:DATE_BLOCKS]
-    first = top[0] if top and top[0].name in ("h1", "h2", "h3", "p") else None
+    candidates = []
     for block in top:
+        candidates.append(block)
         if block.name in ("h1", "h2", "h3"):
-            first = block
             break
         if not _is_letterhead(block):
             break  # the text has begun: a heading further down is a section's
+    first = next((b for b in candidates if b.name in ("h1", "h2", "h3")), None)
+    if first is None:
+        # «Hậu Giang, ngày 19 tháng 3 năm 2021» is the dateline, not a title.
+        paragraphs = (b for b in candidates if b.name == "p")
+        first = next((b for b in paragraphs if not _DATE_WORDS.search(b.get_text())), None)
     if first is None:
         return ""
     title = _clean(first.get_text())
