@@ -77,7 +77,9 @@ USE_FOLDER_AS_CATEGORY = False
 # of ours uses: dates go through the Babel filters). ISO: no locale, the cheapest to format.
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 SLUGIFY_USE_UNICODE = False
-WITH_FUTURE_DATES = True
+# A post dated in the future is scheduled: Pelican makes it a draft until its date (the preview
+# shows it under ban-nhap/, `make publish` leaves it out; deploy/bantin-daily.timer republishes).
+WITH_FUTURE_DATES = False
 
 # --- Theme and plugins ------------------------------------------------------------------------
 THEME = os.path.join(HERE, "theme")

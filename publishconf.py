@@ -15,6 +15,12 @@ LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False
 DELETE_OUTPUT_DIRECTORY = True
 BANTIN_FAIL_ON_PROBLEMS = True
+# Drafts and scheduled posts (a date in the future) are never in the published site: only the
+# live preview writes them (under ban-nhap/). See `make drafts`.
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
 # Where `make deploy` uploads: a folder on this machine, or deploy@server:/srv/bantin over SSH
 # (rsync). `make deploy DEPLOY_TARGET=…` overrides it. See docs/xuat-ban.md.
 BANTIN_DEPLOY_TARGET = ""

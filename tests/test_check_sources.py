@@ -1,15 +1,19 @@
-"""`make check`, content side: one fixture site per problem kind, message and exit code."""
+"""`make check`, content side: one fixture site per problem kind, message and exit code.
+
+Every rule runs inside the build now (the reader, and bantin_core's whole-site step), so these
+go through the whole command: build, then the output's link check.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+import shutil
 
 import pytest
 from conftest import ROOT, SITES
 
 from bantin_publish.__main__ import main
-from bantin_publish.sources import check_future_dates, planned_output
+from bantin_publish.sources import ContentFile, planned_output
 
 CASES = {
     "duplicate-path": [
@@ -26,7 +30,6 @@ CASES = {
     ],
     "broken-link": [
         ("articles/2021/bai-mot.md:8", "Liên kết tới bài hoặc trang không có", "khong-co.md"),
-        ("articles/2021/bai-mot.md:10", "Liên kết tương đối tới tệp sẽ hỏng", "{static}"),
     ],
     "missing-image": [
         ("articles/2021/bai-mot.md:8", "Không tìm thấy ảnh", "images/khong-co.jpg"),
@@ -34,9 +37,6 @@ CASES = {
     ],
     "outside-content": [
         ("articles/2021/bai-mot.md:8", "nằm ngoài thư mục content/", "README.md"),
-    ],
-    "future-date": [
-        ("articles/2021/bai-mot.md:3", "Ngày đăng ở tương lai", "status: draft"),
     ],
     "missing-alt": [
         ("articles/2021/bai-mot.md:8", "chưa có mô tả (alt)", "![Quang cảnh hội nghị]"),
@@ -51,29 +51,57 @@ CASES = {
 }
 
 
-def run_check(capsys, site: str, *extra: str):
-    code = main(["check", "--sources-only", "--content", str(SITES / site), *extra])
+def run_check(capsys, tmp_path, site: str, *extra: str):
+    output = tmp_path / "output"
+    code = main(["check", "--content", str(SITES / site), "--output", str(output), *extra])
     captured = capsys.readouterr()
     return code, captured.out + captured.err
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
-def test_each_problem_kind_is_reported_with_file_and_message(capsys, kind):
-    code, text = run_check(capsys, f"check-{kind}")
+def test_each_problem_kind_is_reported_with_file_and_message(capsys, tmp_path, kind):
+    code, text = run_check(capsys, tmp_path, f"check-{kind}")
     assert code == 1
     lines = [line for line in text.splitlines() if line.startswith("- ")]
-    assert len(lines) == len(CASES[kind]), text
+    content = [line for line in lines if f"check-{kind}/" in line]
+    assert len(content) == len(CASES[kind]), text
     for where, message, detail in CASES[kind]:
         line = next((x for x in lines if f"check-{kind}/{where}:" in x), None)
         assert line is not None, f"{where} missing in:\n{text}"
         assert message in line and detail in line, line
-    assert "KHÔNG đạt" in text
+    assert "KHÔNG đạt" in text and "Traceback" not in text
 
 
-def test_clean_site_passes(capsys):
-    code, text = run_check(capsys, "check-clean")
+def test_clean_site_passes(capsys, tmp_path):
+    code, text = run_check(capsys, tmp_path, "check-clean")
     assert code == 0, text
     assert "không có lỗi" in text
+
+
+def test_a_link_written_from_the_file_is_published_at_its_address(capsys, tmp_path):
+    """`../../images/anh.svg` (relative to the Markdown file) is rewritten, not refused."""
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "check-broken-link", site)
+    article = site / "articles/2021/bai-mot.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("{filename}/articles/2020/khong-co.md", "#"), "utf-8")
+    output = tmp_path / "output"
+    code = main(["check", "--content", str(site), "--output", str(output)])
+    text = capsys.readouterr().err
+    assert code == 0, text
+    page = (output / "2021/03/bai-mot/index.html").read_text(encoding="utf-8")
+    assert 'href="/images/anh.svg"' in page
+    assert (output / "images/anh.svg").is_file()
+
+
+def test_a_scheduled_post_is_no_error_and_is_not_published(capsys, tmp_path):
+    code, text = run_check(capsys, tmp_path, "check-future-date")
+    assert code == 0, text
+    output = tmp_path / "output"
+    assert not (output / "2099").exists() and not (output / "ban-nhap").exists()
+    for path in output.rglob("*"):
+        if path.suffix in (".html", ".xml", ".json", ".csv", ".txt"):
+            assert "Bài hẹn giờ" not in path.read_text(encoding="utf-8"), path
 
 
 def test_problems_are_written_as_json(capsys, tmp_path):
@@ -84,28 +112,15 @@ def test_problems_are_written_as_json(capsys, tmp_path):
         f"BANTIN_PROBLEMS_FILE = {str(report)!r}\n",
         encoding="utf-8",
     )
-    code, _text = run_check(capsys, "check-accents", "--settings", str(settings))
+    code, _text = run_check(capsys, tmp_path, "check-accents", "--settings", str(settings))
     assert code == 1
     problems = json.loads(report.read_text(encoding="utf-8"))
     assert {p["field"] for p in problems} == {"tags"}
     assert all(p["text"].startswith("tests/sites/check-accents/") for p in problems)
-
-
-def test_draft_in_the_future_is_fine():
-    from bantin_publish.sources import ContentFile
-
-    def item(status):
-        data = {"date": "2099-01-01 08:00", "slug": "a"} | ({"status": status} if status else {})
-        return ContentFile(ROOT / "a.md", "a.md", "article", data, {}, "", 1)
-
-    now = dt.datetime(2026, 1, 1)
-    assert check_future_dates([item("draft")], {}, now) == []
-    assert len(check_future_dates([item(None)], {}, now)) == 1
+    assert not any(p["draft"] for p in problems)
 
 
 def test_planned_output_follows_url_settings():
-    from bantin_publish.sources import ContentFile
-
     settings = {
         "DEFAULT_LANG": "vi",
         "ARTICLE_SAVE_AS": "{date:%Y}/{date:%m}/{slug}/index.html",

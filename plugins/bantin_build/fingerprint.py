@@ -96,14 +96,19 @@ def build_digest(settings: dict) -> str:
 
 
 def front_digest(content) -> str:
-    """The digest of one content file's front-matter (set by the reader), else of the file."""
-    value = content.metadata.get("bantin_front_digest")
+    """The digest of one content file's front-matter (set by the reader), else of the file.
+
+    ``None`` (a file Pelican could not process: it lists those in ``generated_content`` too)
+    has no front-matter to digest; its problems are in the site digest."""
+    if content is None:
+        return "-"
+    value = getattr(content, "metadata", {}).get("bantin_front_digest")
     if value:
         return value
     try:
         with open(content.source_path, "rb") as handle:
             return hashlib.sha256(handle.read()).hexdigest()
-    except (OSError, TypeError):
+    except (OSError, TypeError, AttributeError):
         return "?"
 
 

@@ -14,7 +14,7 @@ import sys
 
 from pelican import signals
 
-from .problems import Problem, problem_log
+from .problems import Problem, blocking, count_text, problem_log
 
 logger = logging.getLogger("bantin")
 
@@ -57,22 +57,44 @@ def finish_build(pelican):
             json.dump([p.as_dict() for p in problems], handle, ensure_ascii=False, indent=1)
     if not problems:
         return
-    files = len({p.source for p in problems})
     # Printed plainly, not through the log handler: Rich would wrap each message into a narrow
     # column, and staff copy these lines into their editor's "go to file:line".
     listing = "\n".join(f"- {p.format()}" for p in problems)
-    print(f"\nCó {len(problems)} lỗi trong {files} tệp:\n{listing}\n", file=sys.stderr, flush=True)
-    if settings.get("BANTIN_FAIL_ON_PROBLEMS", True):
+    print(f"\nCó {count_text(problems)}:\n{listing}\n", file=sys.stderr, flush=True)
+    # A draft's problems are listed, never block the rest of the site.
+    failing = blocking(problems)
+    if failing and settings.get("BANTIN_FAIL_ON_PROBLEMS", True):
         logger.error(
-            "Bản dựng KHÔNG đạt: %s lỗi (xem danh sách ở trên). Sửa rồi chạy lại.", len(problems)
+            "Bản dựng KHÔNG đạt: %s lỗi (xem danh sách ở trên). Sửa rồi chạy lại.", len(failing)
         )
         raise SystemExit(1)
+    if not failing:
+        logger.warning("Chỉ bản nháp có lỗi (xem ở trên): các bài khác được dựng bình thường.")
+        return
     logger.warning(
         "Có %s lỗi (xem ở trên): các bài không có lỗi vẫn được dựng, bài có lỗi chưa được đăng.",
         len(problems),
     )
 
 
+def check_articles(generator):
+    """The checks that compare articles with each other (``bantin_publish.sources``)."""
+    from bantin_publish.sources import check_articles
+
+    check_articles(generator)
+
+
+def check_pages(generator):
+    """Pages against articles and the site's own pages; every text file and file name."""
+    from bantin_publish.sources import check_pages
+
+    check_pages(generator)
+
+
 def register():
     signals.initialized.connect(start_build)
+    # The whole-site rules run inside every build: `make html` and the preview report what
+    # `make check` and `make publish` report.
+    signals.article_generator_pretaxonomy.connect(check_articles)
+    signals.page_generator_finalized.connect(check_pages)
     signals.finalized.connect(finish_build)

@@ -10,6 +10,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+#: Put before the message of a draft's problem, in every list (build, preview, check, editor).
+DRAFT_MARK = "(bản nháp)"
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -28,11 +31,15 @@ class Problem:
     found: str | None = None
     expected: str | None = None
     hint: str | None = None
+    #: The file is a draft (``status: draft``): listed everywhere, never blocks publishing.
+    draft: bool = False
 
     def format(self) -> str:
         """The problem as one Vietnamese paragraph, file and line first (editors link those)."""
         where = self.source if self.line is None else f"{self.source}:{self.line}"
         parts = [f"{where}:"]
+        if self.draft:
+            parts.append(DRAFT_MARK)
         if self.field:
             parts.append(f"trường «{self.field}»:")
         parts.append(self.message.rstrip(".") + ".")
@@ -54,6 +61,7 @@ class Problem:
             "found": self.found,
             "expected": self.expected,
             "hint": self.hint,
+            "draft": self.draft,
             "text": self.format(),
         }
 
@@ -112,3 +120,18 @@ def short_repr(value, limit: int = 80) -> str:
     else:
         text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def blocking(problems) -> list:
+    """Problems (objects or their dicts) that fail a build or a publish: not drafts'."""
+    return [p for p in problems if not (p.get("draft") if isinstance(p, dict) else p.draft)]
+
+
+def count_text(problems) -> str:
+    """«3 lỗi trong 2 tệp» (+ how many belong to drafts and block nothing)."""
+    sources = {p["source"] if isinstance(p, dict) else p.source for p in problems}
+    text = f"{len(problems)} lỗi trong {len(sources)} tệp"
+    drafts = len(problems) - len(blocking(problems))
+    if drafts:
+        text += f" ({drafts} lỗi của bản nháp, không chặn việc đăng các bài khác)"
+    return text

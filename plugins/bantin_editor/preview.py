@@ -20,16 +20,20 @@ from bantin_publish.sources import ContentFile, content_kind, planned_output
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PREVIEW_DIR = "__preview"
 STATUS_FILE = f"{PREVIEW_DIR}/build.json"
+DRAFTS_PAGE = f"{PREVIEW_DIR}/ban-nhap/index.html"
 
 
-def build_status(build_id: str, seconds: float, problems: list[dict]) -> bytes:
-    """The JSON the browser polls: which build this is, how long it took, what is wrong."""
+def build_status(build_id: str, seconds: float, problems: list[dict], drafts: int = 0) -> bytes:
+    """The JSON the browser polls: which build this is, how long it took, what is wrong,
+    how many drafts and scheduled posts the drafts page lists."""
     # "finished" (ms since 1970): a page requested before it may predate the build (preview.js).
     status = {
         "build": build_id,
         "finished": int(time.time() * 1000),
         "seconds": round(seconds, 2),
         "problems": problems,
+        "drafts": drafts,
+        "drafts_url": DRAFTS_PAGE.removesuffix("index.html"),
     }
     return json.dumps(status, ensure_ascii=False, indent=1).encode("utf-8")
 

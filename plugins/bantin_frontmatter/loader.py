@@ -7,6 +7,8 @@ stands. We need both, so the loader is our own; it is a thin layer on PyYAML.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -48,6 +50,56 @@ for _loader in (StrictLoader, FastStrictLoader):
         re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
         list("-+0123456789."),
     )
+
+
+def _timestamp_or_text(loader, node):
+    """A YAML date that is not on the calendar (``2021-02-30``) stays text: PyYAML would raise
+    ValueError (no file, no line); :func:`impossible_date` explains it with the field's line."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return str(node.value)
+
+
+for _loader in (StrictLoader, FastStrictLoader):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+_DATE_LIKE = re.compile(
+    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?)?"
+    r"\s*(?:Z|[+-]\d{1,2}(?::?\d{2})?)?\s*$"
+)
+_DATE_HINT = "sửa lại ngày cho đúng lịch (năm-tháng-ngày, ví dụ 2021-02-28)"
+
+
+def impossible_date(text: str) -> tuple[str, str] | None:
+    """(message, hint) when ``text`` is written as a date that does not exist, else None.
+
+    ``2021-02-30`` → «Ngày 30/02/2021 không có trên lịch»; a month 13 or an hour 25 likewise.
+    """
+    match = _DATE_LIKE.match(text) if isinstance(text, str) else None
+    if match is None:
+        return None
+    year, month, day = (int(match[i]) for i in (1, 2, 3))
+    written = f"{day:02d}/{month:02d}/{year:04d}"
+    if not 1 <= year <= 9999:
+        return f"Năm {year} của ngày {written} không dùng được", _DATE_HINT
+    if not 1 <= month <= 12:
+        return f"Ngày {written} không có trên lịch: không có tháng {month}", (
+            "tháng chỉ từ 1 đến 12; viết năm-tháng-ngày, ví dụ 2021-03-19"
+        )
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return f"Ngày {written} không có trên lịch", (
+            f"tháng {month} năm {year} chỉ có {last} ngày; sửa lại ngày cho đúng"
+        )
+    hour, minute, second = (int(match[i] or 0) for i in (4, 5, 6))
+    try:
+        dt.time(hour, minute, second)
+    except ValueError:
+        return f"Giờ {hour:02d}:{minute:02d} của ngày {written} không có", (
+            "giờ từ 00:00 đến 23:59, ví dụ 2021-03-19 08:30"
+        )
+    return None
 
 
 def _compose_and_construct(text: str, loader_class):
@@ -202,6 +254,22 @@ def _walk(node: Node, path: tuple, first_line: int, lines: dict, problems: list)
             child = (*path, index)
             lines[child] = item.start_mark.line + first_line
             _walk(item, child, first_line, lines, problems)
+    elif isinstance(node, ScalarNode) and path and node.value[:1].isdigit():
+        wrong = impossible_date(node.value)
+        if wrong is not None:
+            line = node.start_mark.line + first_line
+            problems.append(YamlProblem(line, wrong[0], wrong[1], field=_dotted(path)))
+
+
+def _dotted(path: tuple) -> str:
+    """A field path as the reader names it: ``ket_qua.don_vi[2].ten`` (lists from 1)."""
+    name = ""
+    for part in path:
+        if isinstance(part, int):
+            name += f"[{part + 1}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name
 
 
 _FENCE = re.compile(r"^---[ \t]*$")

@@ -7,8 +7,10 @@ problems travel in the metadata (so they survive Pelican's content cache) and ar
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import logging
 import os
 import unicodedata
 
@@ -20,6 +22,7 @@ from pelican.urlwrappers import Author, Category, Tag
 from bantin_core.problems import Problem, short_repr
 from bantin_publish.sanitize import DEFAULT_VIDEO_HOSTS, clean_html
 
+from .body import check_body
 from .fields import (
     FIELDS,
     BlockErrors,
@@ -33,6 +36,14 @@ from .inline import speed_up
 from .loader import parse_front_matter
 
 PROBLEMS_KEY = "bantin_problems"
+#: Metadata keys the reader adds: the file line of each front-matter field (``ket_qua.ky``),
+#: whether a file with problems is a draft, and its date when it could be read.
+LINES_KEY = "bantin_field_lines"
+DRAFT_KEY = "bantin_draft"
+#: What staff read when the reader itself fails on a file (never expected: the property test
+#: in tests/test_no_crash.py looks for it).
+CRASH_MESSAGE = "Chương trình dựng trang gặp lỗi khi đọc tệp này"
+logger = logging.getLogger(__name__)
 
 
 def display_path(path: str) -> str:
@@ -90,7 +101,26 @@ class BantinMarkdownReader(MarkdownReader):
     def read_bytes(self, raw: bytes, source_path: str):
         """The one judge: (HTML body, metadata) of a file's bytes as if read from
         ``source_path``. The build, ``make check``, the editor's check before saving and the
-        importer all come here, so they apply the same rules with the same messages."""
+        importer all come here, so they apply the same rules with the same messages.
+
+        Nothing staff write raises: a failure of the reader itself becomes a problem of the
+        file (:data:`CRASH_MESSAGE`), never a traceback that names no file."""
+        try:
+            return self._read_bytes(raw, source_path)
+        except Exception as exc:  # the safety net for staff input
+            logger.debug("Reader failed on %s", source_path, exc_info=True)
+            problem = Problem(
+                display_path(source_path),
+                None,
+                "",
+                CRASH_MESSAGE,
+                found=f"{type(exc).__name__}: {exc}"[:120],
+                hint="kiểm tra các giá trị vừa sửa trong tệp; nếu vẫn lỗi, gửi tệp này cho bộ "
+                "phận kỹ thuật",
+            )
+            return "", self._stub([problem], source_path)
+
+    def _read_bytes(self, raw: bytes, source_path: str):
         source = display_path(source_path)
         problems: list[Problem] = []
         try:
@@ -108,8 +138,11 @@ class BantinMarkdownReader(MarkdownReader):
                 )
             )
             return "", self._stub(problems, source_path)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if not unicodedata.is_normalized("NFC", text):
+            problems.append(_not_nfc(source, text))
         # TCVN 6909: Vietnamese is stored precomposed (NFC) whatever keyboard typed it.
-        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+        text = unicodedata.normalize("NFC", text)
 
         front, yaml_problems = parse_front_matter(text)
         problems.extend(
@@ -117,6 +150,9 @@ class BantinMarkdownReader(MarkdownReader):
         )
         if front is None:
             return "", self._stub(problems, source_path)
+        # A field the loader already explained (a date not on the calendar) is not explained
+        # again by its converter.
+        explained = {p.field for p in yaml_problems if p.field}
 
         kind = self._kind(source_path)
         ctx = FieldContext(
@@ -146,6 +182,8 @@ class BantinMarkdownReader(MarkdownReader):
                 metadata[key] = spec.converter(value, ctx)
             except FieldError as exc:
                 path = (key, *exc.subfield)
+                if _explained(path, explained):
+                    continue
                 problems.append(
                     Problem(
                         source,
@@ -160,6 +198,8 @@ class BantinMarkdownReader(MarkdownReader):
             except BlockErrors as exc:
                 for sub in exc.problems:
                     path = (key, *sub.path)
+                    if _explained(path, explained):
+                        continue
                     problems.append(
                         Problem(
                             source,
@@ -173,16 +213,27 @@ class BantinMarkdownReader(MarkdownReader):
                     )
 
         problems.extend(self._missing(kind, front, metadata, source))
-        if problems:
-            return "", self._stub(problems, source_path, metadata)
+        draft = front.data.get("status") == "draft"
 
         self._md.reset()
-        # Raw HTML pasted into Markdown passes through it untouched: clean it here, once.
-        body = clean_html(
+        markup, body_problems = check_body(
             self._md.convert(front.body),
-            self.settings.get("BANTIN_VIDEO_HOSTS", DEFAULT_VIDEO_HOSTS),
+            front.body,
+            front.body_line,
+            source,
+            source_path,
+            self.settings["PATH"],
         )
+        problems.extend(body_problems)
+        if problems:
+            if draft:
+                problems = [dataclasses.replace(p, draft=True) for p in problems]
+            return "", self._stub(problems, source_path, metadata, front, draft)
+
+        # Raw HTML pasted into Markdown passes through it untouched: clean it here, once.
+        body = clean_html(markup, self.settings.get("BANTIN_VIDEO_HOSTS", DEFAULT_VIDEO_HOSTS))
         result = self._pelican_metadata(metadata, front.body_line)
+        result[LINES_KEY] = _field_lines(front.lines)
         # What every page but this one's own may show of it (bantin_build's page cache key).
         try:
             front_text = json.dumps([front.data, front.body_line], sort_keys=True, default=str)
@@ -253,7 +304,54 @@ class BantinMarkdownReader(MarkdownReader):
         result["bantin_body_line"] = body_line
         return result
 
-    def _stub(self, problems, source_path, metadata=None) -> dict:
-        """Metadata of a file that is not published: its problems, a title for messages."""
-        title = (metadata or {}).get("title") or os.path.basename(source_path)
-        return {"title": title, "status": "skip", PROBLEMS_KEY: tuple(problems)}
+    def _stub(self, problems, source_path, metadata=None, front=None, draft=False) -> dict:
+        """Metadata of a file that is not published: its problems, a title for messages;
+        for the drafts list, whether it is a draft and its date when readable."""
+        metadata = metadata or {}
+        title = metadata.get("title") or os.path.basename(source_path)
+        stub = {
+            "title": title,
+            "status": "skip",
+            PROBLEMS_KEY: tuple(problems),
+            "bantin_source": display_path(source_path),
+        }
+        if draft:
+            stub[DRAFT_KEY] = True
+        if "date" in metadata:
+            stub["bantin_date"] = metadata["date"]
+        if front is not None:
+            stub[LINES_KEY] = _field_lines(front.lines)
+        return stub
+
+
+def _explained(path: tuple, explained: set) -> bool:
+    return bool(explained) and _field_name(path) in explained
+
+
+def _field_lines(lines: dict) -> dict:
+    """``{"slug": 6, "ket_qua.ky": 12, …}``: lines of the fields two levels deep, for the
+    checks that compare files (they see Pelican's objects, not the YAML)."""
+    return {_field_name(path): line for path, line in lines.items() if len(path) <= 2}
+
+
+def _not_nfc(source: str, text: str) -> Problem:
+    """Text typed with combining accents: the build stores it precomposed, staff are told."""
+    number = next(
+        (
+            n
+            for n, line in enumerate(text.split("\n"), 1)
+            if not unicodedata.is_normalized("NFC", line)
+        ),
+        None,
+    )
+    line = text.split("\n")[number - 1] if number else ""
+    return Problem(
+        source,
+        number,
+        "",
+        "Tệp có chữ gõ dấu kiểu tổ hợp (không phải Unicode dựng sẵn NFC): tìm kiếm và sắp xếp "
+        "sẽ sai",
+        found=line.strip().rstrip(".")[:60],
+        hint="dùng bộ gõ Unicode dựng sẵn (Unikey: bảng mã «Unicode dựng sẵn»), hoặc trong VS "
+        "Code chạy lệnh «Normalize to NFC», rồi lưu lại",
+    )

@@ -8,6 +8,10 @@ this module only wires it to Pelican:
 - Each article with the block gets ``article.results``: the report with the statistical year's
   targets from ``content/data/chi_tieu.yml``. ``components/article_body.html`` places its tables.
 - The statistics page and the open data files are written with the articles.
+- Two published articles reporting the same period (same ``ky.tu`` and ``ky.den``) are a
+  problem naming both, unless the newer says ``dinh_chinh: <slug of the older>`` (a
+  correction, «đính chính»): then only the newer is in the statistics and open data, and both
+  pages say so (``article.bt_correction``; see docs/huong-dan-ket-qua.md).
 
 Settings (defaults in :data:`DEFAULT_SETTINGS`): ``BANTIN_KETQUA_SAVE_AS`` (the statistics
 page), ``BANTIN_KETQUA_CSV_SAVE_AS`` and ``BANTIN_KETQUA_JSON_SAVE_AS`` (open data).
@@ -22,8 +26,14 @@ from itertools import chain
 from pelican import signals
 
 from bantin_core.problems import Problem, problem_log
-from bantin_frontmatter.fields import BlockErrors, SubProblem, register_field
-from bantin_frontmatter.reader import display_path
+from bantin_frontmatter.fields import (
+    _SLUG_PATTERN,
+    BlockErrors,
+    SubProblem,
+    convert_slug,
+    register_field,
+)
+from bantin_frontmatter.reader import LINES_KEY, display_path
 
 from .model import YearTargets, apply_targets, parse_results
 from .opendata import result_rows, to_csv, to_json
@@ -41,6 +51,7 @@ DEFAULT_SETTINGS = {
 }
 
 FIELD = "ket_qua"
+CORRECTION = "dinh_chinh"
 
 
 def convert_results(value, ctx):
@@ -56,6 +67,16 @@ def convert_results(value, ctx):
 def add_field() -> None:
     """Make ``ket_qua`` a known front-matter field (before any file is read)."""
     register_field(FIELD, convert_results, "Kết quả thi hành án", **RESULTS_DESCRIPTION)
+    register_field(
+        CORRECTION,
+        convert_slug,
+        "Đính chính bài",
+        kinds=("article",),
+        hint="slug của bài kết quả cũ mà bài này sửa số liệu (cùng kỳ báo cáo); bài cũ được "
+        "giữ, trang Thống kê chỉ lấy số liệu của bài này",
+        example="ket-qua-thi-hanh-an-5-thang-dau-nam-2021",
+        pattern=_SLUG_PATTERN,
+    )
 
 
 def add_filters(generator):
@@ -128,6 +149,138 @@ def attach_results(generator):
         if report is not None:
             article.results = apply_targets(report, targets)
         problem_log.extend(_marker_problems(article, report is not None))
+    problem_log.extend(check_periods(generator))
+
+
+def _is_draft(article) -> bool:
+    return article.metadata.get("status") == "draft"
+
+
+def _line(article, *fields) -> int | None:
+    lines = article.metadata.get(LINES_KEY) or {}
+    return next((lines[f] for f in fields if f in lines), None)
+
+
+def _period(article) -> tuple:
+    ky = article.results.ky
+    return (ky.tu, ky.den)
+
+
+def _period_text(article) -> str:
+    tu, den = _period(article)
+    return f"{tu:%d/%m/%Y} – {den:%d/%m/%Y}"
+
+
+def check_periods(generator) -> list[Problem]:
+    """Corrections (``dinh_chinh``) linked; two reports of one period without one: problems.
+
+    Published (and hidden) articles are the statistics' entries. A draft or scheduled post
+    is compared with them too, so the clash is known before it is published.
+    """
+    problems: list[Problem] = []
+    published = [
+        a
+        for a in chain(generator.articles, generator.translations)
+        if getattr(a, "results", None) is not None
+    ]
+    waiting = [
+        a
+        for a in chain(generator.drafts, generator.drafts_translations)
+        if getattr(a, "results", None) is not None
+    ]
+    by_slug = {
+        getattr(a, "slug", None): a
+        for a in chain(
+            generator.articles,
+            generator.translations,
+            generator.hidden_articles,
+            generator.hidden_translations,
+        )
+    }
+    corrected: dict[int, object] = {}  # id(older) -> the published article correcting it
+    for article in chain(generator.articles, generator.translations, generator.hidden_articles):
+        if article.metadata.get(CORRECTION):
+            problems.extend(_link_correction(article, by_slug, corrected, publish=True))
+    for article in chain(generator.drafts, generator.drafts_translations):
+        if article.metadata.get(CORRECTION):
+            problems.extend(_link_correction(article, by_slug, {}, publish=False))
+
+    groups: dict[tuple, list] = {}
+    for article in published:
+        if id(article) not in corrected:
+            groups.setdefault(_period(article), []).append(article)
+    for articles in groups.values():
+        if len(articles) < 2:
+            continue
+        for article in articles:
+            others = [display_path(a.source_path) for a in articles if a is not article]
+            problems.append(_duplicate(article, others, draft=False))
+    for article in waiting:
+        target = by_slug.get(article.metadata.get(CORRECTION) or "")
+        clash = [
+            display_path(a.source_path)
+            for a in groups.get(_period(article), ())
+            if a is not target and a is not article
+        ]
+        if clash:
+            problems.append(_duplicate(article, clash, draft=_is_draft(article)))
+    return problems
+
+
+def _duplicate(article, others, draft: bool) -> Problem:
+    return Problem(
+        display_path(article.source_path),
+        _line(article, "ket_qua.ky", FIELD),
+        "ket_qua.ky",
+        f"Kỳ báo cáo {_period_text(article)} trùng với bài {', '.join(others)}: trang Thống kê "
+        "và tệp ket-qua.csv sẽ có hai dòng cho cùng một kỳ",
+        hint="nếu bài mới sửa số liệu của bài cũ, thêm vào bài mới dòng «dinh_chinh: <slug "
+        "của bài cũ>»; nếu ghi nhầm kỳ, sửa ket_qua.ky",
+        draft=draft,
+    )
+
+
+def _link_correction(article, by_slug, corrected, publish: bool):
+    """Check one ``dinh_chinh`` and, for a published article, link the two articles."""
+    slug = article.metadata[CORRECTION]
+    source = display_path(article.source_path)
+    line = _line(article, CORRECTION)
+
+    def problem(message, hint):
+        return Problem(
+            source, line, CORRECTION, message, found=slug, hint=hint, draft=_is_draft(article)
+        )
+
+    target = by_slug.get(slug)
+    if getattr(article, "results", None) is None:
+        yield problem(
+            "Bài đính chính phải có khối ket_qua với số liệu đã sửa",
+            "thêm khối ket_qua (cùng kỳ với bài được đính chính), hoặc xóa dòng dinh_chinh",
+        )
+    elif target is None or target is article or getattr(target, "results", None) is None:
+        yield problem(
+            "Không có bài kết quả nào đã đăng với slug này để đính chính",
+            "ghi đúng slug của bài kết quả cũ (dòng slug: trong bài đó)",
+        )
+    elif _period(target) != _period(article):
+        yield problem(
+            f"Bài được đính chính báo cáo kỳ {_period_text(target)}, bài này kỳ "
+            f"{_period_text(article)}: đính chính phải cùng một kỳ",
+            "sửa ket_qua.ky cho cùng kỳ với bài cũ, hoặc xóa dòng dinh_chinh",
+        )
+    elif publish:
+        corrected[id(target)] = article
+        target.bt_corrected_by = article
+        target.bt_correction = {
+            "text": "Số liệu kỳ này đã được đính chính trong bài",
+            "url": article.url,
+            "title": article.title,
+        }
+        article.bt_correction = {
+            "text": "Bài này đính chính số liệu của bài",
+            "url": target.url,
+            "title": target.title,
+        }
 
 
 def reject_pages(generator):
@@ -165,6 +318,8 @@ def write_statistics(generator, writer):
         (article.url, article.title, article.results)
         for article in generator.articles
         if getattr(article, "results", None) is not None
+        # A corrected report gives way to the article correcting it.
+        and getattr(article, "bt_corrected_by", None) is None
     )
     page_save_as = settings["BANTIN_KETQUA_SAVE_AS"]
     csv_save_as = settings["BANTIN_KETQUA_CSV_SAVE_AS"]

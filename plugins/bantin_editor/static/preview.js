@@ -1,6 +1,7 @@
 /* Live preview (make devserver): reload after each rebuild, show content problems as a banner.
  * The bantin_editor plugin writes __preview/build.json after every build: {build, finished,
- * seconds, problems: [{source, line, field, message, found, expected, hint, text}]}. Pages do
+ * seconds, problems: [{source, line, field, message, found, expected, hint, draft, text}],
+ * drafts, drafts_url}: a draft's problems are marked and never block the rest. Pages do
  * not name the build that wrote them (bantin_build reuses unchanged pages across builds): the
  * page reloads when a build finishes after it was requested. Preview only. */
 (function () {
@@ -21,7 +22,9 @@
     ".bt-preview h2{font-size:1.1rem;margin:0 0 .5rem;color:#b3261e}" +
     ".bt-preview ol{margin:0;padding-left:1.5rem}.bt-preview li{margin:0 0 .5rem}" +
     ".bt-preview code{background:#fff;padding:0 .2em}.bt-preview p{margin:0}" +
-    ".bt-preview__note{font-style:italic}";
+    ".bt-preview__note{font-style:italic}" +
+    ".bt-preview--drafts{border-top-color:#5c5c5c;background:#f3f3f3;padding:.4rem 1rem}" +
+    ".bt-preview a{color:#0b4f8a}";
 
   function addStyle() {
     var style = document.createElement("style");
@@ -43,7 +46,7 @@
     head.appendChild(text("code", where));
     if (problem.field) head.appendChild(document.createTextNode(" — trường «" + problem.field + "»"));
     item.appendChild(head);
-    item.appendChild(text("p", problem.message));
+    item.appendChild(text("p", (problem.draft ? "(bản nháp) " : "") + problem.message));
     if (problem.found !== null && problem.found !== undefined)
       item.appendChild(text("p", "Đang ghi: " + problem.found));
     if (problem.expected) item.appendChild(text("p", "Cần: " + problem.expected));
@@ -51,21 +54,44 @@
     return item;
   }
 
+  function draftsLink(status) {
+    // The drafts page (__preview/ban-nhap/): every draft and scheduled post, with its problems.
+    var root = statusUrl.replace(/__preview\/build\.json$/, "");
+    var paragraph = document.createElement("p");
+    var link = text("a", "Bản nháp và bài hẹn giờ đăng (" + (status.drafts || 0) + ")");
+    link.href = root + (status.drafts_url || "__preview/ban-nhap/");
+    paragraph.appendChild(link);
+    return paragraph;
+  }
+
   function show(status, pageMissing) {
     var problems = status.problems || [];
     holder.textContent = "";
+    holder.className = "bt-preview";
     if (!problems.length && !pageMissing) {
-      holder.hidden = true;
       holder.removeAttribute("role");
+      if (!status.drafts) {
+        holder.hidden = true;
+        return;
+      }
+      // Nothing wrong: only a slim bar leading to the drafts.
+      holder.hidden = false;
+      holder.className = "bt-preview bt-preview--drafts";
+      holder.appendChild(draftsLink(status));
       return;
     }
     holder.hidden = false;
     holder.setAttribute("role", "alert");
+    var blocking = problems.filter(function (p) { return !p.draft; }).length;
     holder.appendChild(
       text("h2", problems.length
-        ? "Có " + problems.length + " lỗi nội dung — bài có lỗi chưa được dựng"
+        ? "Có " + problems.length + " lỗi nội dung — bài có lỗi chưa được dựng" +
+          (blocking < problems.length
+            ? " (" + (problems.length - blocking) + " lỗi của bản nháp, không chặn việc đăng)"
+            : "")
         : "Trang này không còn trong bản dựng mới")
     );
+    holder.appendChild(draftsLink(status));
     if (pageMissing)
       holder.appendChild(text("p",
         "Trang đang xem chưa dựng được trong bản mới (lỗi dưới đây, hoặc đã đổi tên đường dẫn). " +

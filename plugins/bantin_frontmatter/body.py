@@ -1,0 +1,222 @@
+"""The body's links and images, checked where every file is read (the reader).
+
+One rule for every entry point (``make html``, the live preview, ``make check``, ``make publish``,
+the editor's check): an image or a link to a file is written as the staff guides show —
+``images/2021/anh.jpg`` or ``documents/2021/qd.pdf`` (from the ``content/`` folder),
+``{static}/…``, or a path from the Markdown file itself (``../../images/…``) — and the file must
+be there. Links to files are rewritten to ``{static}/…`` (``{filename}/…`` for another post) so
+Pelican puts the published address in the page; images are found the same way by
+``bantin_images``, which writes their pictures. Images need a description that is not a tool's
+placeholder («CẦN VIẾT MÔ TẢ ẢNH»).
+
+Regular expressions, not an HTML parser: this runs on every body of every build.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from urllib.parse import unquote, urlsplit
+
+from bantin_core.problems import Problem
+
+# A start tag, or a script/style element whose text holds no tags (as browsers read it).
+_TAG = re.compile(
+    r"(<(script|style)\b[^>]*>.*?</\2\s*>)|<([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>", re.S | re.I
+)
+_ATTR = re.compile(r'([a-zA-Z_:][-\w:.]*)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|([^\s"\'=<>`]+))')
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_PLACEHOLDER = re.compile(r"^[{|](filename|static|attach)[}|](.*)$", re.S)
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+_ATTACHMENT_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".zip", ".rar"}
+_HINT_NAME = "kiểm tra tên tệp (kể cả chữ hoa, chữ thường và đuôi tệp)"
+_HINT_PATH = (
+    "đường dẫn tính từ thư mục content/, ví dụ images/2021/anh.jpg hoặc documents/2021/qd.pdf"
+)
+
+NO_ALT = "Ảnh chưa có mô tả (alt) cho người khiếm thị"
+NO_ALT_HINT = "viết mô tả ngắn trong ngoặc vuông, ví dụ ![Quang cảnh hội nghị](images/2021/anh.jpg)"
+MISSING_IMAGE = "Không tìm thấy ảnh"
+
+
+def _placeholders() -> tuple[str, ...]:
+    from . import fields
+
+    return tuple(getattr(fields, "PLACEHOLDERS", ()))
+
+
+def _line(body: str, body_line: int, needle: str) -> int | None:
+    """The file line of the first body line holding ``needle``."""
+    if not needle:
+        return None
+    for index, text in enumerate(body.split("\n")):
+        if needle in text:
+            return body_line + index
+    return None
+
+
+def _find(path: str, content: str, source_path: str, placeholder: bool) -> str | None:
+    """The content-relative path ``path`` leads to: from content/ first, then from the file
+    (a placeholder's path is always from content/)."""
+    root = os.path.normpath(content)
+    candidates = [os.path.join(root, path.lstrip("/"))]
+    if not placeholder and not path.startswith("/"):
+        candidates.append(os.path.join(os.path.dirname(source_path), path))
+    for candidate in candidates:
+        full = os.path.normpath(candidate)
+        if full.startswith(root + os.sep) and os.path.isfile(full):
+            return os.path.relpath(full, root).replace(os.sep, "/")
+    return None
+
+
+def resolve_image(src: str, content: str, source_path: str) -> str | None:
+    """The content-relative path of a body image, found as ``bantin_images`` finds it to draw
+    its picture (``bantin_images.markup.resolve_source``; a test keeps the two equal)."""
+    path = unquote(src.split("#", 1)[0].split("?", 1)[0])
+    for prefix in ("{static}", "{attach}", "{filename}"):
+        if path.startswith(prefix):
+            path = path[len(prefix) :]
+            break
+    return _find(path, content, source_path, False)
+
+
+def _outside(path: str, content: str, source_path: str, placeholder: bool) -> bool:
+    root = os.path.normpath(content)
+    base = root if placeholder or path.startswith("/") else os.path.dirname(source_path)
+    full = os.path.normpath(os.path.join(base, path.lstrip("/") if base == root else path))
+    return not full.startswith(root + os.sep)
+
+
+def check_body(
+    markup: str, body: str, body_line: int, source: str, source_path: str, content: str
+) -> tuple[str, list[Problem]]:
+    """(HTML with file links made ``{static}``/``{filename}``, problems) of one body.
+
+    ``markup`` is the HTML Markdown made of ``body`` (the Markdown, which starts at file line
+    ``body_line``); ``content`` is the content folder.
+    """
+    if "<" not in markup or ("src" not in markup and "href" not in markup):
+        return markup, []
+    problems: list[Problem] = []
+
+    def report(written, message, hint=None):
+        needle = written.split("#")[0] if written else ""
+        problems.append(
+            Problem(
+                source,
+                _line(body, body_line, needle) or _line(body, body_line, html.escape(needle)),
+                "",
+                message,
+                found=written,
+                hint=hint,
+            )
+        )
+
+    def image(attributes: dict) -> None:
+        src = attributes.get("src", "").strip()
+        alt = (attributes.get("alt") or "").strip()
+        if not alt:
+            report(src, NO_ALT, NO_ALT_HINT)
+        else:
+            marker = next((m for m in _placeholders() if m in alt.upper()), None)
+            if marker:
+                report(
+                    src,
+                    f"Mô tả ảnh vẫn là chữ giữ chỗ «{marker}» do công cụ ghi sẵn: người khiếm "
+                    "thị sẽ nghe đúng chữ này",
+                    "thay bằng mô tả ngắn những gì trong ảnh, ví dụ "
+                    "![Quang cảnh hội nghị](images/2021/anh.jpg)",
+                )
+        if not src or src.startswith(("#", "//", "data:")) or _SCHEME.match(src):
+            if src.lower().startswith("file:"):
+                report(src, "Ảnh lấy từ máy của người viết, không có trên trang", _HINT_PATH)
+            return
+        placeholder = _PLACEHOLDER.match(src)
+        path = unquote(urlsplit(placeholder.group(2) if placeholder else src).path)
+        if resolve_image(src, content, source_path) is not None:
+            return
+        if path and _outside(path, content, source_path, bool(placeholder)):
+            report(
+                src,
+                "Ảnh nằm ngoài thư mục content/, ảnh đó sẽ không được đăng",
+                "chép ảnh vào content/images/ rồi viết images/năm/tên-ảnh.jpg",
+            )
+        else:
+            report(src, MISSING_IMAGE, f"{_HINT_NAME}; {_HINT_PATH}")
+
+    def link(tag: str, name: str, value: str) -> str | None:
+        """The value rewritten, or None to keep it."""
+        url = value.strip()
+        if not url or url.startswith(("#", "//")):
+            return None
+        if _SCHEME.match(url):
+            if url.lower().startswith("file:"):
+                report(url, "Liên kết tới tệp trên máy của người viết, không phải trên trang")
+            return None
+        placeholder = _PLACEHOLDER.match(url)
+        parts = urlsplit(placeholder.group(2) if placeholder else url)
+        path = unquote(parts.path)
+        if not path:
+            return None
+        if not placeholder and path.startswith("/"):
+            return None  # an address on the site: the output check follows it
+        if _outside(path, content, source_path, bool(placeholder)):
+            report(
+                url,
+                "Liên kết tới tệp nằm ngoài thư mục content/, tệp đó sẽ không được đăng",
+                "chép tệp vào content/images/ hoặc content/documents/ rồi " + _HINT_PATH,
+            )
+            return None
+        found = _find(path, content, source_path, bool(placeholder))
+        suffix = os.path.splitext(path)[1].lower()
+        if found is None:
+            if not placeholder and not suffix:
+                return None  # "gioi-thieu/": an address, the output check follows it
+            if suffix in MARKDOWN_SUFFIXES:
+                message = "Liên kết tới bài hoặc trang không có"
+            elif tag == "img":
+                message = MISSING_IMAGE
+            elif suffix in _ATTACHMENT_SUFFIXES:
+                message = "Không tìm thấy tệp đính kèm"
+            else:
+                message = "Liên kết tới tệp không có"
+            report(url, message, f"{_HINT_NAME}; {_HINT_PATH}")
+            return None
+        if placeholder:
+            return None
+        # A path written from content/ or from the file: Pelican publishes it at its address.
+        kind = "{filename}" if suffix in MARKDOWN_SUFFIXES else "{static}"
+        rest = ("?" + parts.query if parts.query else "") + (
+            "#" + parts.fragment if parts.fragment else ""
+        )
+        return f"{kind}/{found}{rest}"
+
+    def replace(match: re.Match) -> str:
+        if match.group(1) is not None:
+            return match.group(0)
+        tag = match.group(3).lower()
+        attrs = match.group(4)
+        if "src" not in attrs and "href" not in attrs:
+            return match.group(0)
+        attributes = {
+            m[1].lower(): html.unescape(next(v for v in m.groups()[1:] if v is not None))
+            for m in _ATTR.finditer(attrs)
+        }
+        if tag == "img":
+            image(attributes)
+            return match.group(0)
+        changed = match.group(0)
+        for name in ("href", "src"):
+            if name in attributes:
+                new = link(tag, name, attributes[name])
+                if new is not None:
+                    changed = re.sub(
+                        rf"""(\b{name}\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)""",
+                        lambda m, new=new: f'{m.group(1)}"{html.escape(new)}"',
+                        changed,
+                        count=1,
+                    )
+        return changed
+
+    return _TAG.sub(replace, markup), problems
