@@ -55,7 +55,7 @@ def _example_block(specs):
         if spec.subfields:
             value = _example_block(spec.subfields)
             block[name] = [value] if spec.repeated else value
-        elif spec.example and name != "ty_le":  # one rate example cannot fit both tables
+        elif spec.example:
             block[name] = yaml.safe_load(f"v: {spec.example}")["v"]
     return block
 

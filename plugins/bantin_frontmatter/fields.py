@@ -154,6 +154,8 @@ def _parse_date(value) -> dt.datetime:
 
 def convert_date(value, ctx):
     """A date (``2021-03-19``) or date and time (``2021-03-19 08:30``) → datetime."""
+    if isinstance(value, str) and placeholder_in(value):
+        _text(value, ctx, name="ngày")  # says which placeholder is still there
     return _in_range(_parse_date(value), ctx.earliest, value)
 
 

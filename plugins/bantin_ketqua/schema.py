@@ -22,6 +22,8 @@ _COUNT_HINTS = {
     "viec": "số việc, viết liền: 2073",
     "tien": "số đồng, viết đủ và liền: 75683482000",
 }
+# Rates that fit the examples below: 2073 / 5588 and 75683482000 / 552834000000.
+_RATES = {"viec": "37.10", "tien": "13.69"}
 _EXAMPLES = {
     ("viec", "phai_thi_hanh"): "8120",
     ("viec", "co_dieu_kien"): "5588",
@@ -53,7 +55,7 @@ def _figure(kind: str, name: str, *, totals: bool) -> tuple[str, FieldSpec]:
             None,
             label,
             hint=hint,
-            example="37.10" if name == "ty_le" else "81.50",
+            example=_RATES[kind] if name == "ty_le" else "81.50",
             widget="number",
             number="percent",
         )
