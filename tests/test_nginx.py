@@ -188,10 +188,139 @@ def test_browser_follows_an_old_day_address_to_the_day(server, browser):
         context.close()
 
 
-def test_plain_http_redirects_to_https(server):
-    response, _body = get(server, "/gioi-thieu/?a=1", https=False)
-    assert response.status == 301
-    assert response.getheader("Location") == "https://127.0.0.1/gioi-thieu/?a=1"
+def test_plain_http_redirects_to_https_on_the_configured_name(server):
+    """The redirect names the server_name of deploy/nginx.conf, whatever Host was sent."""
+    for host in (None, "evil.example", "127.0.0.1"):
+        headers = {"Host": host} if host else {}
+        response, _body = get(server, "/gioi-thieu/?a=1", https=False, headers=headers)
+        assert response.status == 301
+        location = response.getheader("Location")
+        assert location == "https://thads-haugiang.example.org/gioi-thieu/?a=1", host
+        assert "max-age" not in (response.getheader("Cache-Control") or "")
+
+
+def header_counts(response) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name, _value in response.getheaders():
+        counts[name.lower()] = counts.get(name.lower(), 0) + 1
+    return counts
+
+
+def etag(server, path):
+    response, _body = get(server, path)
+    return response.getheader("ETag")
+
+
+@pytest.mark.parametrize(
+    ("status", "path", "headers"),
+    [
+        (200, "/", {}),
+        (206, "/robots.txt", {"Range": "bytes=0-1"}),
+        (304, "/robots.txt", {"If-None-Match": "ETAG"}),
+        (301, "/gioi-thieu", {}),
+        (400, "/%", {}),
+        (404, "/khong-co/", {}),
+        (416, "/robots.txt", {"Range": "bytes=900000-"}),
+    ],
+)
+def test_security_headers_are_sent_once_and_errors_are_not_cached(server, status, path, headers):
+    if headers.get("If-None-Match") == "ETAG":
+        headers = {"If-None-Match": etag(server, path)}
+    response, _body = get(server, path, headers=headers)
+    assert response.status == status
+    counts = header_counts(response)
+    for name in (*SECURITY_HEADERS, "Content-Security-Policy", "Permissions-Policy",
+                 "Cache-Control"):  # fmt: skip
+        assert counts.get(name.lower()) == 1, (name, counts)
+    assert_security_headers(response)
+    if status not in (200, 206, 304):
+        assert response.getheader("Cache-Control") == "no-cache"
+
+
+def test_many_ranges_get_the_whole_file(server):
+    """max_ranges 1: a request for several ranges is answered with the file, once."""
+    _response, whole = get(server, "/robots.txt")
+    response, body = get(server, "/robots.txt", headers={"Range": "bytes=0-1,3-4,6-7"})
+    assert (response.status, body) == (200, whole)
+    response, body = get(server, "/robots.txt", headers={"Range": "bytes=0-1"})
+    assert (response.status, body) == (206, whole[:2])
+
+
+BINARY = "application/octet-stream"
+UPLOADS = {
+    # name: (content, Content-Type, served as a download)
+    "trang.html": (b"<script src='/documents/2024/ma.js'></script>", BINARY, True),
+    "ma.js": (b"window.__ran = true;", BINARY, True),
+    "hinh.svg": (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+                 BINARY, True),
+    "quyet-dinh.pdf": (b"%PDF-1.4\n%%EOF\n", "application/pdf", False),
+    "Bao-Cao.PDF": (b"%PDF-1.4\n%%EOF\n", "application/pdf", False),
+    "bieu-mau.docx": (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument"
+                      ".wordprocessingml.document", True),
+    "so-lieu.xlsx": (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument"
+                     ".spreadsheetml.sheet", True),
+}  # fmt: skip
+
+
+@pytest.fixture
+def uploads(server):
+    """Files as staff could upload them, put in the served build's documents/2024/."""
+    folder = Path(server.prefix).parent / "output" / "documents" / "2024"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (content, _type, _download) in UPLOADS.items():
+        (folder / name).write_bytes(content)
+    (folder.parent.parent / "thu-tai-len").mkdir(exist_ok=True)
+    (folder.parent.parent / "thu-tai-len" / "index.html").write_text(
+        '<!doctype html><title>t</title><script src="/documents/2024/ma.js"></script>'
+        '<img src="/documents/2024/hinh.svg" alt="">',
+        encoding="utf-8",
+    )
+    yield folder
+    shutil.rmtree(folder)
+    shutil.rmtree(folder.parent.parent / "thu-tai-len")
+
+
+@pytest.mark.parametrize("name", sorted(UPLOADS))
+def test_uploaded_documents_are_downloads_in_a_sandbox(server, uploads, name):
+    content, content_type, download = UPLOADS[name]
+    response, body = get(server, f"/documents/2024/{name}")
+    assert (response.status, body) == (200, content)
+    assert response.getheader("Content-Type").split(";")[0] == content_type
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    csp = response.getheader("Content-Security-Policy")
+    if download:
+        assert response.getheader("Content-Disposition") == "attachment"
+        assert csp == "sandbox; default-src 'none'"
+    else:  # PDFs open in the browser's viewer, under the site's policy
+        assert response.getheader("Content-Disposition") is None
+        assert "object-src 'none'" in csp and "sandbox" not in csp
+    assert response.getheader("Cache-Control") == "public, max-age=86400"
+    counts = header_counts(response)
+    assert counts["content-security-policy"] == counts["x-content-type-options"] == 1
+
+
+def test_a_missing_document_gets_the_site_404_page(server, uploads):
+    response, body = get(server, "/documents/2024/khong-co.pdf")
+    assert response.status == 404 and "/theme/css/bantin." in body.decode()
+    assert response.getheader("Content-Disposition") is None
+    assert_security_headers(response)
+
+
+@pytest.mark.browser
+def test_browser_runs_no_uploaded_script_and_downloads_uploaded_pages(server, uploads, browser):
+    context = browser.new_context(ignore_https_errors=True, accept_downloads=True)
+    page = context.new_page()
+    try:
+        # A page that loads an uploaded script (what an uploaded HTML file would do): blocked,
+        # since the script is served as application/octet-stream with nosniff.
+        page.goto(f"{server.https}/thu-tai-len/", wait_until="load")
+        assert page.evaluate("window.__ran === undefined")
+        # The uploaded HTML page itself is a download, never a page of the site.
+        with page.expect_download() as download:
+            page.evaluate("url => { location.href = url; }", "/documents/2024/trang.html")
+        assert download.value.suggested_filename == "trang.html"
+    finally:
+        context.close()
 
 
 CSP_LISTENER = """
