@@ -111,16 +111,28 @@ def result_rows(entries: Iterable[PeriodEntry], site_url: str) -> list[dict]:
     return rows
 
 
+# A text cell starting with one of these is read by Excel or LibreOffice as a formula (OWASP,
+# "CSV Injection"): =HYPERLINK(…) in a unit's name would become a live link or worse. The
+# full-width forms are read as formulas by some East Asian Excel set-ups.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def _csv_value(value) -> str:
+    """A cell: numbers as they are (−12 stays a number), text that could be a formula behind '."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
     return str(value)
 
 
 def to_csv(rows: list[dict]) -> bytes:
-    """UTF-8 with a byte-order mark (so Excel shows Vietnamese), a header row, CRLF lines."""
+    """UTF-8 with a byte-order mark (so Excel shows Vietnamese), a header row, CRLF lines.
+
+    Text cells are neutralised against formula injection; the JSON keeps every value as it is.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
