@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +13,7 @@ from decimal import Decimal
 import yaml
 
 from bantin_core.problems import Problem, short_repr
-from bantin_frontmatter.loader import StrictLoader
+from bantin_frontmatter.loader import StrictLoader, _compose_and_construct, _walk
 from bantin_frontmatter.reader import display_path
 
 
@@ -49,15 +51,88 @@ class YearTarget:
     tien: Decimal | None
 
 
+# Menu addresses: pages of the site (/…) or these schemes; anything else (javascript:, data:,
+# vbscript:, file:…) could run code or leave the site in a way staff did not mean.
+_SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# What browsers drop from a URL before reading its scheme (tabs and new lines anywhere, control
+# characters and spaces around it), and invisible characters that have no place in an address.
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff]")
+_URL_EXPECTED = "/duong-dan/ (trang của trang web), https://…, mailto:…, tel:…"
+
+
+def url_problem(url: str) -> tuple[str, str] | None:
+    """(message, hint) when a menu address is not http(s), mailto, tel or a path of the site.
+
+    Read as a browser would: HTML entities decoded (``&#106;avascript:``), tabs, new lines and
+    control characters removed, the scheme compared without regard to case.
+    """
+    decoded = url
+    for _round in range(3):  # an entity may hide another (&amp;#106;)
+        decoded = html.unescape(decoded)
+    compact = _INVISIBLE.sub("", decoded)
+    scheme = _SCHEME.match(compact)
+    if scheme:
+        if scheme[1].lower() in _SAFE_SCHEMES:
+            if compact != decoded:
+                return (
+                    "Địa chỉ có dấu cách, dấu Tab, xuống dòng hoặc ký tự ẩn",
+                    "viết liền địa chỉ trên một dòng, không có dấu cách",
+                )
+            return None
+        return (
+            f"Địa chỉ dùng giao thức «{scheme[1]}:» không được phép trong trình đơn "
+            "(có thể chạy mã trong trình duyệt của người xem)",
+            "trang trong trang web viết từ dấu / (ví dụ /gioi-thieu/); trang ngoài viết đủ "
+            "https://…; thư điện tử mailto:…; điện thoại tel:…",
+        )
+    if compact.startswith(("//", "\\", "/\\")):
+        return (
+            "Địa chỉ bắt đầu bằng «//» trỏ ra một trang web khác mà không ghi giao thức",
+            "viết đủ https://… cho trang ngoài, hoặc /… cho trang của trang web",
+        )
+    if not compact.startswith("/"):
+        return (
+            "Địa chỉ không phải trang của trang web (bắt đầu bằng /) cũng không phải "
+            "https://, http://, mailto: hay tel:",
+            "trang trong trang web viết từ dấu / (ví dụ /gioi-thieu/); trang ngoài viết đủ "
+            "https://…",
+        )
+    if compact != decoded:
+        return (
+            "Địa chỉ có dấu cách, dấu Tab, xuống dòng hoặc ký tự ẩn",
+            "viết liền địa chỉ trên một dòng; dấu cách trong tên trang thay bằng dấu gạch ngang",
+        )
+    return None
+
+
+def _path_of(field: str) -> tuple:
+    """``menu[2].muc_con[1].duong_dan`` → ``(1, "muc_con", 0, "duong_dan")`` (the file's name
+    dropped, lists from 0), the key of the YAML lines table."""
+    parts = [name or int(index) - 1 for name, index in re.findall(r"(\w+)|\[(\d+)\]", field)]
+    return tuple(parts[1:])
+
+
 class _Checker:
     """Collects problems for one data file while its entries are converted."""
 
-    def __init__(self, path):
+    def __init__(self, path, lines=None):
         self.source = display_path(path)
+        self.lines = lines or {}
         self.problems: list[Problem] = []
 
+    def line(self, field: str) -> int | None:
+        """The line of ``field``, else of the nearest entry around it that has one."""
+        path = _path_of(field)
+        for length in range(len(path), 0, -1):
+            if path[:length] in self.lines:
+                return self.lines[path[:length]]
+        return None
+
     def problem(self, field, message, found=None, expected=None, hint=None):
-        self.problems.append(Problem(self.source, None, field, message, found, expected, hint))
+        self.problems.append(
+            Problem(self.source, self.line(field), field, message, found, expected, hint)
+        )
 
     def text(self, entry, key, where, required=True):
         value = entry.get(key)
@@ -107,7 +182,10 @@ def _menu(entries, checker, where="menu"):
         for key in entry:
             if key not in ("ten", "duong_dan", "muc_con"):
                 checker.problem(f"{path}.{key}", "Trường lạ", expected="ten, duong_dan, muc_con")
-        if ten and url:
+        wrong = url_problem(url) if url else None
+        if wrong:
+            checker.problem(f"{path}.duong_dan", wrong[0], short_repr(url), _URL_EXPECTED, wrong[1])
+        elif ten and url:
             items.append(MenuItem(ten, url, tuple(children)))
     return items
 
@@ -159,7 +237,7 @@ def load_data_folder(folder: str) -> tuple[dict, list[Problem]]:
         checker = _Checker(path)
         try:
             with open(path, encoding="utf-8") as handle:
-                raw = yaml.load(handle, Loader=StrictLoader)
+                node, raw = _compose_and_construct(handle.read(), StrictLoader)
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             mark = getattr(exc, "problem_mark", None)
             problems.append(
@@ -172,6 +250,8 @@ def load_data_folder(folder: str) -> tuple[dict, list[Problem]]:
                 )
             )
             continue
+        if node is not None:
+            _walk(node, (), 1, checker.lines, [])  # the line of every key and list entry
         data[name] = build(raw, checker)
         problems.extend(checker.problems)
     return data, problems
