@@ -295,8 +295,9 @@ _VERIFY = (
 _SWITCH = (
     _LOCK_HELD.replace("$1", "$3") + " || exit 75\n"
     "{prepare}\n"
-    'rm -f .current.tmp && ln -s "releases/$1" .current.tmp && mv -T .current.tmp current && '
-    'echo "$4 ${{2:--}} $1 $5" >> releases/HISTORY'
+    'rm -f .current.tmp && ln -s "releases/$1" .current.tmp && mv -T .current.tmp current '
+    "|| exit 1\n"
+    'echo "$4 ${{2:--}} $1 $5" >> releases/HISTORY || exit 76'
 )
 _PROMOTE = (
     'mv "releases/.incoming-$1.sha256" "releases/$1.sha256" && '
@@ -403,7 +404,7 @@ def live_note(target: Target, before: str | None) -> str:
             if now
             else ("Trên máy chủ chưa có bản nào đang chạy.")
         )
-    return f"Trang đang chạy đã đổi từ bản {before} sang bản {now} (do một lần chạy khác)."
+    return f"Trang đang chạy hiện là bản {now} (lúc lần này bắt đầu là bản {before})."
 
 
 def _switch(target: Target, name: str, before, lock: DeployLock, action: str, prepare="") -> None:
@@ -414,8 +415,13 @@ def _switch(target: Target, name: str, before, lock: DeployLock, action: str, pr
             "Không chuyển trang: khóa đăng không còn thuộc lần chạy này (một lần chạy khác đã "
             "gỡ nó vì quá hạn)"
         )
-    if result.returncode != 0:
-        output = (result.stderr or result.stdout).strip()
+    output = (result.stderr or result.stdout).strip()
+    if result.returncode == 76:  # switched; only the history line is missing
+        print(
+            f"Cảnh báo: đã chuyển trang nhưng không ghi được nhật ký releases/HISTORY ({output}).",
+            file=sys.stderr,
+        )
+    elif result.returncode != 0:
         raise DeployError(f"Không chuyển được sang bản {name}: {output}", output)
     if current_release(target) != name:
         raise DeployError(f"Đã chuyển sang bản {name} nhưng «current» không trỏ tới bản đó")
@@ -450,7 +456,7 @@ def _leftovers(target: Target) -> list[tuple[str, bool]]:
     """Uploads of deploys that were killed: (name in releases/, is a folder), newest first."""
     out = target.sh(
         "cd releases || exit 0\n"
-        'for f in .incoming-*; do [ -e "$f" ] || continue; '
+        'for f in .incoming .incoming.sha256 .incoming-*; do [ -e "$f" ] || continue; '
         'if [ -d "$f" ]; then echo "d $f"; else echo "f $f"; fi; done'
     )
     found = [(line[2:], line[0] == "d") for line in out.splitlines() if line[1:2] == " "]

@@ -202,7 +202,7 @@ def test_two_deploys_interleaved_never_break_the_live_site(tmp_path):
     out, err = a.communicate(timeout=60)
     assert a.returncode == 1, out + err
     assert "khóa đăng" in err.lower(), err
-    assert f"Trang đang chạy đã đổi từ bản {b_release.name}" not in err
+    assert f"Trang đang chạy hiện là bản {b_release.name}" in err, "what is live, read back"
     assert (target / "current").resolve() == b_release
     assert live(target) == "<p>b</p>"
     assert_complete(b_release)
@@ -265,6 +265,25 @@ def test_incomplete_and_damaged_releases_are_listed_and_skipped(tmp_path):
     assert f"Bỏ qua bản {names[1]}: không còn nguyên vẹn" in result.stdout
     assert live(target) == "<p>v1</p>"
     assert_complete((target / "current").resolve())
+
+
+def test_a_target_deployed_before_the_lock_and_history(tmp_path):
+    """Old layout: one shared releases/.incoming, no HISTORY. Both keep working."""
+    target = tmp_path / "srv"
+    names = [deploy(make_build(tmp_path / v, v), target) for v in ("v1", "v2")]
+    releases = target / "releases"
+    (releases / "HISTORY").unlink()
+    (releases / ".incoming" / "theme").mkdir(parents=True)
+    (releases / ".incoming" / "theme" / "f0000.txt").write_bytes(b"half")
+    (releases / ".incoming.sha256").write_text("", encoding="utf-8")
+    result = run("rollback", "--target", target)
+    assert result.returncode == 0, result.stderr
+    assert (target / "current").resolve().name == names[0], "by release name, as before"
+    third = deploy(make_build(tmp_path / "v3", "v3"), target)
+    assert not (releases / ".incoming").exists() and not (releases / ".incoming.sha256").exists()
+    assert run("rollback", "--target", target).returncode == 0
+    assert (target / "current").resolve().name == names[0]
+    assert third in (p.name for p in releases.iterdir())
 
 
 def write_lock(target: Path, host: str, pid: int, started: float):
