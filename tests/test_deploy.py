@@ -445,5 +445,10 @@ def test_remote_target_goes_through_ssh_with_the_same_commands(tmp_path):
     assert run("rollback", "--target", target, env=env).returncode == 0
     assert live(root) == "<p>v1</p>"
     assert not (root / ".deploy-lock").exists() and incoming(root) == []
+    # The lock works through ssh too.
+    write_lock(root, "may-khac", 4242, time.time())
+    result = run("deploy", make_build(tmp_path / "v3", "v3"), "--target", target, env=env)
+    assert result.returncode == 1 and "máy may-khac, tiến trình 4242" in result.stderr
+    assert live(root) == "<p>v1</p>"
     hosts = (bin_dir / "hosts").read_text(encoding="utf-8").split()
     assert hosts and set(hosts) <= {"deploy@thads.example.org", "thads.example.org"}
