@@ -57,6 +57,7 @@ DEFAULT_LOCK_MAX_AGE = 2 * 3600
 # What rsync, cp, mv or the shell say when the target's disk is full (rsync exits 11, 12 or 23).
 NO_SPACE = ("No space left on device", "Disk quota exceeded", "ENOSPC")
 LOST_LOCK = 75  # exit code of a target script that found the lock no longer ours
+NO_HISTORY = 76  # the switch is done, only its line in releases/HISTORY could not be written
 INCOMPLETE = "chưa hoàn chỉnh: thiếu danh sách mã kiểm tra"
 
 
@@ -297,7 +298,7 @@ _SWITCH = (
     "{prepare}\n"
     'rm -f .current.tmp && ln -s "releases/$1" .current.tmp && mv -T .current.tmp current '
     "|| exit 1\n"
-    'echo "$4 ${{2:--}} $1 $5" >> releases/HISTORY || exit 76'
+    'echo "$4 ${{2:--}} $1 $5" >> releases/HISTORY || exit 76'  # NO_HISTORY
 )
 _PROMOTE = (
     'mv "releases/.incoming-$1.sha256" "releases/$1.sha256" && '
@@ -398,12 +399,10 @@ def live_note(target: Target, before: str | None) -> str:
             "Không đọc được bản đang chạy trên máy chủ (mất kết nối?): kiểm tra bằng "
             "«python deploy/deploy.py list»."
         )
+    if now == before and now is None:
+        return "Trên máy chủ chưa có bản nào đang chạy."
     if now == before:
-        return (
-            f"Trang đang chạy không đổi: vẫn là bản {now}."
-            if now
-            else ("Trên máy chủ chưa có bản nào đang chạy.")
-        )
+        return f"Trang đang chạy không đổi: vẫn là bản {now}."
     return f"Trang đang chạy hiện là bản {now} (lúc lần này bắt đầu là bản {before})."
 
 
@@ -416,7 +415,7 @@ def _switch(target: Target, name: str, before, lock: DeployLock, action: str, pr
             "gỡ nó vì quá hạn)"
         )
     output = (result.stderr or result.stdout).strip()
-    if result.returncode == 76:  # switched; only the history line is missing
+    if result.returncode == NO_HISTORY:
         print(
             f"Cảnh báo: đã chuyển trang nhưng không ghi được nhật ký releases/HISTORY ({output}).",
             file=sys.stderr,
