@@ -92,6 +92,8 @@ PLUGINS = [
     "bantin_data",
     "bantin_images",
     "bantin_ketqua",
+    # Debtors without means to pay and auction notices (content/cong-khai/), with deadlines.
+    "bantin_congkhai",
     "bantin_seo",
     "bantin_theme",
     "bantin_search",

@@ -65,6 +65,8 @@ _ITEM_LISTS = (
     "hidden_translations",
     "draft_pages",
     "draft_translations",
+    # Pages other generators write and want indexed (bantin_congkhai's entries).
+    "indexed_pages",
 )
 
 

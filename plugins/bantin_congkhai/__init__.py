@@ -1,0 +1,362 @@
+"""Pelican plugin: publication duties as structured content (issue 19).
+
+Reads ``content/cong-khai/chua-co-dieu-kien/*.yml`` (judgment debtors without means to pay) and
+``content/cong-khai/dau-gia/*.yml`` (auction notices) with the model in :mod:`.model`; every
+problem goes to ``bantin_core``'s problem log with file, line and field. Writes:
+
+- ``cong-khai/chua-co-dieu-kien/``: the list by unit and year (anchors ``#<unit>-<year>``, a
+  small filter by name that folds accents, d for đ); each entry at
+  ``cong-khai/chua-co-dieu-kien/<slug>/`` with its publication date and change history;
+- a withdrawn entry's address: only a notice that the information was withdrawn (no name, no
+  details), never listed, indexed, fed or mapped; the caches a later build would reuse are
+  purged of it (:mod:`.notrace`);
+- ``cong-khai/dau-gia/``: the notices, current first, expired ones marked; each at
+  ``cong-khai/dau-gia/<slug>/``; an Atom feed of them (``BANTIN_CONGKHAI_FEED_ATOM``);
+- in the live preview (``BANTIN_PREVIEW``), ``cong-khai/viec-can-lam/``: the duties due.
+
+The deadline report (:mod:`.duties`) is printed by every build as warnings: an overdue duty
+never blocks publishing (that would keep a withdrawn person online longer).
+
+Settings, defaults in :data:`DEFAULT_SETTINGS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from feedgenerator import Atom1Feed, get_tag_uri
+from pelican import signals
+from pelican.generators import Generator
+
+from bantin_core.problems import Problem, problem_log
+from bantin_frontmatter.fields import FieldContext, earliest_date
+from bantin_frontmatter.reader import display_path
+from bantin_search.folding import fold, search_meta
+
+from . import notrace
+from .duties import DEFAULT_DEADLINES, duties, format_report
+from .model import AUCTION, DEBTOR, FOLDERS, parse_entry
+from .workdays import WorkCalendar
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SETTINGS = {
+    # Working days allowed: publish, amend, withdraw (debtors), publish a notice's result.
+    "BANTIN_CONGKHAI_HAN": dict(DEFAULT_DEADLINES),
+    # The office's own days off (ISO dates), besides weekends and public holidays.
+    "BANTIN_CONGKHAI_NGAY_NGHI": [],
+    # Debtor pages and list: <meta name="robots" content="noindex">, not in the sitemap.
+    "BANTIN_CONGKHAI_NOINDEX": True,
+    # The day deadlines and expiry are reckoned on (ISO); empty: today in TIMEZONE.
+    "BANTIN_CONGKHAI_HOM_NAY": "",
+    "BANTIN_CONGKHAI_FEED_ATOM": "feeds/dau-gia.atom.xml",
+    # The code of the agency itself in ``don_vi`` (the units come from content/data/don_vi.yml).
+    "BANTIN_CONGKHAI_CUC": "cuc",
+}
+DEBTORS_URL = "cong-khai/chua-co-dieu-kien/"
+AUCTIONS_URL = "cong-khai/dau-gia/"
+DUTIES_URL = "cong-khai/viec-can-lam/"
+
+
+def settings_of(settings) -> dict:
+    return {**DEFAULT_SETTINGS, **{k: v for k, v in settings.items() if k in DEFAULT_SETTINGS}}
+
+
+def today_of(settings) -> dt.date:
+    written = settings_of(settings)["BANTIN_CONGKHAI_HOM_NAY"]
+    if written:
+        return dt.date.fromisoformat(str(written))
+    return dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC")).date()
+
+
+def calendar_of(settings) -> WorkCalendar:
+    days = settings_of(settings)["BANTIN_CONGKHAI_NGAY_NGHI"]
+    return WorkCalendar.with_days_off(dt.date.fromisoformat(str(day)) for day in days)
+
+
+def units_of(settings, data: dict) -> dict:
+    """``ma`` → unit, the agency itself as ``cuc``."""
+    from bantin_data.schema import Unit
+
+    agency = settings.get("AGENCY", {}).get("name") or settings.get("SITENAME", "")
+    units = {settings_of(settings)["BANTIN_CONGKHAI_CUC"]: Unit(agency, "cuc")}
+    units.update({unit.ma: unit for unit in data.get("don_vi", ())})
+    return units
+
+
+def read_entries(content_path: str, settings, data: dict) -> tuple[list, list[Problem]]:
+    """Every entry under content/cong-khai/, and every problem in them (pure of Pelican)."""
+    entries, problems = [], []
+    units = units_of(settings, data)
+    for folder, kind in FOLDERS.items():
+        directory = os.path.join(content_path, folder)
+        if not os.path.isdir(directory):
+            continue
+        for name in sorted(os.listdir(directory)):
+            path = os.path.join(directory, name)
+            if name.startswith(".") or not os.path.isfile(path):
+                continue
+            source = display_path(path)
+            if not name.endswith(".yml"):
+                problems.append(
+                    Problem(
+                        source,
+                        None,
+                        "",
+                        "Thư mục này chỉ chứa tệp .yml, mỗi tệp một mục",
+                        hint="đổi đuôi tệp thành .yml, hoặc chuyển tệp ra khỏi thư mục",
+                    )
+                )
+                continue
+            with open(path, encoding="utf-8-sig") as handle:
+                text = handle.read()
+            ctx = FieldContext(
+                content_path, path, earliest=earliest_date(settings), extra={"units": units}
+            )
+            entry, found = parse_entry(kind, text, name[:-4], source, ctx)
+            problems.extend(found)
+            if entry is not None:
+                entries.append(entry)
+    return entries, problems
+
+
+@dataclass
+class EntryPage:
+    """What Pelican's writer, the sitemap plugin and the search metadata read of a page.
+
+    ``status`` "hidden" keeps a page out of the sitemap (pelican-sitemap's rule).
+    """
+
+    entry: object
+    url: str
+    save_as: str
+    status: str
+    date: dt.datetime | None
+    modified: dt.datetime | None = None
+    search_meta: dict = field(default_factory=dict)
+    metadata: dict = field(default_factory=dict)
+    thumbnail: None = None
+
+
+@dataclass
+class PublicNotices:
+    """This build's public notices, kept in the context as ``CONG_KHAI``."""
+
+    today: dt.date
+    entries: list
+    debtors: list  # shown now
+    withdrawn: list
+    notices: list  # shown now, current first
+    duties: list
+    report: str
+    noindex: bool
+    pages: dict = field(default_factory=dict)  # slug-path → EntryPage
+    indexed_pages: list = field(default_factory=list)
+
+
+def _at(day: dt.date | None, tz) -> dt.datetime | None:
+    return None if day is None else dt.datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+def _entry_texts(entry) -> list[str]:
+    values = [
+        getattr(entry, name, None)
+        for name in ("dia_chi", "nghia_vu", "ly_do", "tai_san", "tieu_chi", "noi_nop")
+    ]
+    return [v for v in values if isinstance(v, str)]
+
+
+def group_by_unit_year(debtors, units) -> list[tuple]:
+    """[(unit, [(year, [entries by name])…])…] in the order of don_vi.yml (the agency first)."""
+    order = list(units)
+    groups: dict = {}
+    for entry in debtors:
+        groups.setdefault(entry.don_vi, {}).setdefault(entry.year, []).append(entry)
+    return [
+        (
+            units[code],
+            [
+                (year, sorted(groups[code][year], key=lambda e: fold(e.ho_ten)))
+                for year in sorted(groups[code], reverse=True)
+            ],
+        )
+        for code in sorted(groups, key=order.index)
+    ]
+
+
+class PublicNoticesGenerator(Generator):
+    """Reads the entries (generate_context) and writes their pages (generate_output)."""
+
+    def generate_context(self):
+        settings = self.settings
+        own = settings_of(settings)
+        if "DATA" not in self.context:
+            from bantin_data import add_data
+
+            add_data(self)
+        data = self.context.get("DATA", {})
+        entries, problems = read_entries(self.path, settings, data)
+        problem_log.extend(problems)
+        today = today_of(settings)
+        calendar = calendar_of(settings)
+        found = duties(entries, today, calendar, own["BANTIN_CONGKHAI_HAN"])
+        debtors = [e for e in entries if e.kind == DEBTOR and e.published_on(today)]
+        notices = sorted(
+            (e for e in entries if e.kind == AUCTION and e.published_on(today)),
+            key=lambda n: (n.expired_on(today), -n.ends.timestamp(), n.slug),
+        )
+        state = PublicNotices(
+            today=today,
+            entries=entries,
+            debtors=debtors,
+            withdrawn=[e for e in entries if e.withdrawn],
+            notices=notices,
+            duties=found,
+            report=format_report(found, today),
+            noindex=bool(own["BANTIN_CONGKHAI_NOINDEX"]),
+        )
+        tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+        abbreviations = dict(settings.get("BANTIN_SEARCH_ABBREVIATIONS", {}))
+        for entry in [*debtors, *notices]:
+            base = DEBTORS_URL if entry.kind == DEBTOR else AUCTIONS_URL
+            url = f"{base}{entry.slug}/"
+            hidden = entry.kind == DEBTOR and state.noindex
+            page = EntryPage(
+                entry,
+                url,
+                url + "index.html",
+                "hidden" if hidden else "published",
+                _at(entry.ngay_dang, tz),
+                _at(entry.last_amended, tz),
+                search_meta(entry.title, _entry_texts(entry), abbreviations),
+            )
+            state.pages[url] = page
+            state.indexed_pages.append(page)
+        for entry in state.withdrawn:
+            url = f"{DEBTORS_URL}{entry.slug}/"
+            state.pages[url] = EntryPage(entry, url, url + "index.html", "hidden", None)
+        self.context["CONG_KHAI"] = state
+        for key, value in own.items():  # templates read the settings with their defaults
+            self.context[key] = value
+        self.context["units_of_notices"] = units_of(settings, data)
+        # Written pages bantin_search indexes (its item lists; see _ITEM_LISTS there).
+        self.indexed_pages = state.indexed_pages
+        if found:
+            # Printed plainly as the problem list is: staff read it in `make html`'s output.
+            print(f"\n{state.report}\n", file=sys.stderr, flush=True)
+            logger.warning(
+                "[cong_khai] %s việc công khai đến hạn hoặc quá hạn (xem danh sách ở trên).",
+                len(found),
+            )
+
+    def generate_output(self, writer):
+        state: PublicNotices = self.context["CONG_KHAI"]
+        units = self.context["units_of_notices"]
+        write = writer.write_file
+        write(
+            DEBTORS_URL + "index.html",
+            self.get_template("cong_khai_danh_sach"),
+            self.context,
+            template_name="cong_khai_danh_sach",
+            url=DEBTORS_URL,
+            groups=group_by_unit_year(state.debtors, units),
+            units=units,
+            fold=fold,
+            page=EntryPage(None, DEBTORS_URL, "", "hidden" if state.noindex else "published", None),
+        )
+        write(
+            AUCTIONS_URL + "index.html",
+            self.get_template("cong_khai_dau_gia"),
+            self.context,
+            template_name="cong_khai_dau_gia",
+            url=AUCTIONS_URL,
+            notices=state.notices,
+            units=units,
+        )
+        for page in state.pages.values():
+            entry = page.entry
+            template = "cong_khai_muc"
+            if entry.withdrawn:
+                template = "cong_khai_da_go"
+            write(
+                page.save_as,
+                self.get_template(template),
+                self.context,
+                template_name=template,
+                url=page.url,
+                entry=entry,
+                page=page,
+                units=units,
+            )
+        if self.settings.get("BANTIN_PREVIEW"):
+            write(
+                DUTIES_URL + "index.html",
+                self.get_template("cong_khai_viec_can_lam"),
+                self.context,
+                template_name="cong_khai_viec_can_lam",
+                url=DUTIES_URL,
+                page=EntryPage(None, DUTIES_URL, "", "hidden", None),
+            )
+        self.write_feed(state)
+
+    def write_feed(self, state: PublicNotices) -> None:
+        """The auction notices as Atom (never the debtors: feed readers keep copies that a
+        withdrawal cannot reach)."""
+        save_as = settings_of(self.settings)["BANTIN_CONGKHAI_FEED_ATOM"]
+        if not save_as:
+            return
+        domain = (self.settings.get("FEED_DOMAIN") or self.settings.get("PUBLIC_URL") or "").rstrip(
+            "/"
+        )
+        feed = Atom1Feed(
+            title=f"Thông báo đấu giá – {self.settings.get('SITENAME', '')}",
+            link=f"{domain}/{AUCTIONS_URL}",
+            feed_url=f"{domain}/{save_as}",
+            description="",
+            language="vi",
+        )
+        tz = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
+        for notice in state.notices:
+            link = f"{domain}/{AUCTIONS_URL}{notice.slug}/"
+            published = _at(notice.ngay_dang, tz)
+            feed.add_item(
+                title=notice.title,
+                link=link,
+                unique_id=get_tag_uri(link, published),
+                description=notice.tai_san,
+                pubdate=published,
+                updateddate=_at(notice.last_amended, tz) or published,
+            )
+        path = os.path.join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            feed.write(handle, "utf-8")
+
+
+def add_generator(pelican):
+    return PublicNoticesGenerator
+
+
+def purge_after_build(pelican):
+    """After the build: no cache a later build reuses may still hold a withdrawn entry.
+
+    The entries are read again (a few small files) rather than handed over from the
+    generator: ``finalized`` receivers get only the Pelican object.
+    """
+    settings = pelican.settings
+    from bantin_data.schema import load_data_folder
+
+    folder = os.path.join(settings["PATH"], settings.get("DATA_PATH", "data"))
+    data, _problems = load_data_folder(folder)
+    entries, _problems = read_entries(settings["PATH"], settings, data)
+    notrace.purge_withdrawn(settings, entries)
+
+
+def register():
+    signals.get_generators.connect(add_generator)
+    signals.finalized.connect(purge_after_build)

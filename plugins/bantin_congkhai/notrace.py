@@ -1,0 +1,162 @@
+"""A withdrawn entry leaves no trace: finding its details in files, and purging caches of them.
+
+:func:`find_traces` looks for a withdrawn person's details (name, address, the numbers of the
+judgment and decisions; accented and folded) in every file under some folders, reading
+compressed files the way their readers do: gzip (Pagefind's index and fragments, ``.gz``) and
+Brotli (``.br``). ``make check`` runs it over the output (:func:`check_output`); every build
+runs :func:`purge_withdrawn` over the caches a later build would reuse (the page cache in
+``CACHE_PATH/pages``, the search batches and bundles in the search cache), removing what holds
+a withdrawn entry. The search cache keeps its last batches and bundle for undoing an edit:
+one of them would otherwise carry the person back into the index when the withdrawal is
+undone by mistake, or stay on disk for months.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+import zlib
+from pathlib import Path
+
+from bantin_core.files import write_atomically
+from bantin_core.problems import Problem
+from bantin_search.folding import fold
+
+#: Photos never hold text; they are large.
+_SKIPPED_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".heic", ".pdf", ".wasm")
+_STATE_FILE = "cong-khai-da-go.json"
+
+
+def needles(entry) -> tuple[str, ...]:
+    """The texts that must not remain anywhere once ``entry`` is withdrawn."""
+    found: dict[str, None] = {}
+    for detail in entry.personal_details:
+        found.setdefault(detail, None)
+        if len(detail.split()) >= 2:
+            found.setdefault(fold(detail), None)  # as Pagefind or a slug would fold it
+    return tuple(found)
+
+
+def _forms(text: str) -> tuple[bytes, ...]:
+    """``text`` as files hold it: UTF-8, JSON with \\u escapes, HTML-escaped."""
+    forms = {text.encode("utf-8"), json.dumps(text)[1:-1].encode("ascii")}
+    forms.add(text.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;").encode())
+    return tuple(forms)
+
+
+def readable_bytes(path: Path) -> bytes:
+    """A file's bytes, decompressed when it is gzip (Pagefind files, .gz) or Brotli (.br)."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        try:
+            return data + gzip.decompress(data)
+        except (OSError, EOFError, zlib.error):
+            return data
+    if path.suffix == ".br":
+        import brotli
+
+        try:
+            return data + brotli.decompress(data)
+        except brotli.error:
+            return data
+    return data
+
+
+def find_traces(roots, entries) -> list[tuple[Path, object, str]]:
+    """(file, entry, detail) for each withdrawn entry's detail found in a file under ``roots``."""
+    wanted = [(entry, text, _forms(text)) for entry in entries for text in needles(entry)]
+    if not wanted:
+        return []
+    hits = []
+    for root in roots:
+        root = Path(root)
+        if not root.exists():
+            continue
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if path.suffix.lower() in _SKIPPED_SUFFIXES:
+                continue
+            try:
+                data = readable_bytes(path)
+            except OSError:
+                continue
+            for entry, text, forms in wanted:
+                if any(form in data for form in forms):
+                    hits.append((path, entry, text))
+    return hits
+
+
+def check_output(output_path, entries) -> list[Problem]:
+    """Problems for each withdrawn entry still found in the built site (search index too)."""
+    withdrawn = [e for e in entries if e.withdrawn]
+    problems = []
+    for path, entry, text in find_traces([output_path], withdrawn):
+        problems.append(
+            Problem(
+                entry.source,
+                None,
+                "thu_hoi",
+                f"Thông tin đã gỡ vẫn còn trong tệp {path}",
+                found=f"«{text}»",
+                hint="dựng lại trang (make html) rồi kiểm tra lại; nếu vẫn còn, báo người "
+                "bảo trì: một trang hay bộ nhớ đệm đã giữ lại thông tin",
+            )
+        )
+    return problems
+
+
+def cache_roots(settings) -> list[Path]:
+    """The caches a following build reuses pages and search batches from."""
+    roots = []
+    if settings.get("CACHE_PATH"):
+        cache = Path(settings["CACHE_PATH"])
+        roots.append(cache)
+        roots.append(Path(settings.get("BANTIN_SEARCH_CACHE_PATH") or cache.parent / "search"))
+    return roots
+
+
+def _digest(entry) -> str:
+    return hashlib.sha256("\0".join(needles(entry)).encode()).hexdigest()
+
+
+def purge_withdrawn(settings, entries) -> list[Path]:
+    """Remove from the caches every file (a search batch or bundle: its whole folder) that
+    holds a withdrawn entry; return what was removed.
+
+    The caches are searched once per withdrawal: ``CACHE_PATH/cong-khai-da-go.json`` records
+    the withdrawals already purged. An entry shown again (the withdrawal undone) is taken off
+    that record, so withdrawing it again searches again.
+    """
+    roots = cache_roots(settings)
+    if not roots:
+        return []
+    state_path = roots[0] / _STATE_FILE
+    try:
+        done = json.loads(state_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        done = {}
+    shown = {e.slug for e in entries if not e.withdrawn}
+    record = {slug: digest for slug, digest in done.items() if slug not in shown}
+    todo = [e for e in entries if e.withdrawn and record.get(e.slug) != _digest(e)]
+    removed: list[Path] = []
+    if todo:
+        search = roots[1]
+        for path, _entry, _text in find_traces(roots, todo):
+            target = path
+            relative = path.relative_to(search) if path.is_relative_to(search) else None
+            if relative is not None and relative.parts[0] in ("batches", "bundles"):
+                target = search / relative.parts[0] / relative.parts[1]
+            if target in removed:
+                continue
+            if target.is_dir():
+                shutil.rmtree(target, ignore_errors=True)
+            else:
+                target.unlink(missing_ok=True)
+            removed.append(target)
+        record.update({e.slug: _digest(e) for e in todo})
+    if record != done:
+        roots[0].mkdir(parents=True, exist_ok=True)
+        write_atomically(str(state_path), json.dumps(record, sort_keys=True).encode())
+    return removed
