@@ -104,17 +104,19 @@ new: $(STAMP)
 import: $(STAMP)
 	@$(EDITOR_TOOL) import --file "$$FILE" --category "$$CATEGORY"
 
-# The web editor: Decap CMS bundled from node_modules (never a CDN), decap-server writing into
-# this folder (local only: 127.0.0.1), and the live preview serving /admin/.
+# The web editor: Decap CMS bundled from node_modules (never a CDN). `pelican -r` rebuilds the
+# preview; bantin_editor.server serves it and /admin/ on $(HOST):$(PORT) and answers the editor
+# (writes only into the content folders, loopback Host only, a new token each run).
 ADMIN_BUNDLE := cache/admin/bantin-admin.js
 $(ADMIN_BUNDLE): admin/main.js admin/vi-extra.js admin/build.mjs node_modules/.package-lock.json
 	node admin/build.mjs $@
 
+ADMIN_PREVIEW := $(PREVIEW) BANTIN_PREVIEW=true BANTIN_DECAP_SERVER='"http://$(HOST):$(PORT)/api/v1"'
 admin: $(STAMP) $(CATALOG).mo $(ADMIN_BUNDLE)
-	@echo "Trình soạn thảo: http://$(HOST):$(PORT)/admin/  (dừng: Ctrl+C)"
-	@PORT=$(DECAP_PORT) BIND_HOST=$(HOST) GIT_REPO_DIRECTORY="$(abspath $(dir $(INPUTDIR)))" node_modules/.bin/decap-server & \
-	  server=$$!; trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
-	  $(MAKE) --no-print-directory devserver
+	@$(PELICAN) -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) $(ADMIN_PREVIEW) $(SETTINGS) & \
+	  build=$$!; trap 'kill $$build 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python -m bantin_editor.server --settings "$(CONFFILE)" --content "$(INPUTDIR)" \
+	    --output "$(OUTPUTDIR)" --host $(HOST) --port $(PORT) $(ADMIN_PREVIEW) $(SETTINGS)
 
 # --- Checking, publishing, deploying (docs/xuat-ban.md) -------------------------------------
 # check: content checks, a build, a link check of the output; every problem listed together.

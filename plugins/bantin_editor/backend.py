@@ -12,7 +12,8 @@ the live preview's address. Compared with the npm ``decap-server`` it replaces:
 - **Media.** ``getMedia`` lists a media folder with its year folders, paths as the site writes
   them (``images/2021/x.jpg``). ``getMediaFile`` takes that path, or the flat path Decap makes
   from an entry's field (``content/images/x.jpg`` for ``images/2021/x.jpg``: the one file of that
-  name in a year folder). Uploads are checked by content (:mod:`.filetypes`), go into the folder
+  name in a year folder). Uploads are judged by content as the build judges them
+  (:func:`bantin_core.uploads.refusal`: HTML, scripts, SVG with code refused), go into the folder
   of the entry's year (of this year for the media library) and never replace a different file
   (``x-2.jpg``); references the editor wrote to the flat path are rewritten to the real one.
 - **Round trip.** ``persistEntry`` over an existing file edits only the values that changed
@@ -37,6 +38,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import glob
 import hashlib
 import os
 import re
@@ -48,11 +50,11 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bantin_core.uploads import ALLOWED, refusal
 from bantin_frontmatter.fields import schema
 from bantin_frontmatter.loader import StrictLoader
 from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader
 
-from .filetypes import ALLOWED, UploadRefused, check_upload, detect_type
 from .roundtrip import merge_entry, split_entry
 
 MEDIA_ROOTS = tuple(ALLOWED)  # images, documents
@@ -341,12 +343,13 @@ class EditorBackend:
                 target = Path(directory, name)
                 if name.startswith(".") or target.is_symlink():
                     continue
-                if detect_type(target.read_bytes()) is None:
-                    continue  # README.md, the SVG logo: not offered to staff as media
+                if refusal(parts[0], name, str(target)):
+                    continue  # what the build would not publish (a README.md) is not offered
                 answers.append(
                     self._media_answer(target, list(target.relative_to(self.content).parts))
                 )
-        return answers
+        # The newest year first (what staff look for), files outside year folders last.
+        return sorted(answers, key=_library_order)
 
     def get_media_file(self, params) -> dict:
         target, parts = self._media(params["path"])
@@ -354,7 +357,7 @@ class EditorBackend:
             # Decap asks for content/images/x.jpg when the entry says images/2021/x.jpg.
             matches = [
                 p
-                for p in sorted((self.content / parts[0]).glob(f"*/{parts[1]}"))
+                for p in sorted((self.content / parts[0]).glob("*/" + glob.escape(parts[1])))
                 if not p.is_symlink() and not p.parent.is_symlink()
             ]
             if len(matches) == 1:
@@ -374,10 +377,14 @@ class EditorBackend:
         except (binascii.Error, ValueError) as error:
             raise EditorError(400, "Yêu cầu không hợp lệ: tệp gửi lên bị hỏng") from error
         target, parts = self._media(asset["path"])
-        try:
-            check_upload(parts[0], parts[-1], data)
-        except UploadRefused as refused:
-            raise EditorError(415, str(refused)) from refused
+        refused = refusal(parts[0], parts[-1], data)
+        if refused:
+            raise EditorError(
+                415,
+                f"Không nhận tệp «{parts[-1]}»: {refused.rstrip('.')}. Trang web, mã chạy trên "
+                "trình duyệt (HTML, JavaScript) và SVG có mã không được tải lên. Cách sửa: lưu "
+                "ảnh dạng JPEG hoặc PNG, văn bản dạng PDF, rồi tải lên lại",
+            )
         flat = f"{parts[0]}/{parts[-1]}"
         if len(parts) == 2:
             parts = [parts[0], str(year), parts[1]]
@@ -438,6 +445,13 @@ class EditorBackend:
         "getDeployPreview": deploy_preview,
         "bantinCheck": check,
     }
+
+
+def _library_order(media: dict) -> tuple:
+    parts = media["path"].split("/")
+    if len(parts) > 2 and parts[1].isdigit():
+        return (0, -int(parts[1]), media["path"])
+    return (1, 0, media["path"])
 
 
 def _write(target: Path, data: bytes) -> None:
