@@ -114,6 +114,14 @@ def main(argv=None) -> int:
         problems += check_output(
             args.output, settings.get("SITEURL", ""), display_path(str(args.output))
         )
+        # Publication duties (bantin_congkhai): no withdrawn entry left in the output or the
+        # search index; the deadline report, printed whatever the verdict.
+        from bantin_congkhai.check import check_public_notices
+
+        notice_problems, duties_report = check_public_notices(args.output, settings)
+        problems += notice_problems
+        if duties_report:
+            print(duties_report, file=sys.stderr)
 
     problems = sorted(set(problems), key=lambda p: (p.source, p.line or 0, p.field, p.message))
     report_path = settings.get("BANTIN_PROBLEMS_FILE")
