@@ -590,6 +590,47 @@ def test_photo_uploaded_with_an_entry_goes_to_the_entrys_year(site):
     assert "image: images/2021/anh-moi.jpg\n" in site.read(path).decode()
 
 
+def test_refused_entry_leaves_no_uploaded_photo(site):
+    path = "content/articles/2021/ket-qua-sai.md"
+    entry = {"path": path, "raw": BAD_FIGURES.format(status=""), "slug": "ket-qua-sai"}
+    params = {
+        "dataFiles": [entry],
+        "assets": [_asset("content/images/anh-sai.jpg", _jpeg("green"))],
+        "options": {"newEntry": True},
+    }
+    status, _ = site.api("persistEntry", params)
+    assert status == 422
+    assert not any(site.content.rglob("anh-sai.jpg")) and not (site.root / path).exists()
+
+
+def test_photo_from_the_library_is_written_where_it_went(site):
+    """Decap writes «images/<name>» for a photo it uploaded; the server put it in a year folder."""
+    year = dt.date.today().year
+    status, media = site.api("persistMedia", {"asset": _asset("content/images/moi.jpg", _jpeg())})
+    assert media["path"] == f"images/{year}/moi.jpg"
+    raw = PHOTO_POST_TEXT.replace("images/2021/hoi-nghi.jpg", "images/moi.jpg")
+    status, answer = _save(site, PHOTO_POST, _decap_style(raw))
+    assert status == 200, answer
+    assert _changed_lines(PHOTO_POST_TEXT.encode(), site.read(PHOTO_POST)) == [
+        "-image: images/2021/hoi-nghi.jpg",
+        f"+image: images/{year}/moi.jpg",
+    ]
+
+
+def test_entries_of_year_folders_are_listed_and_deleted_in_scope(site):
+    status, entries = site.api(
+        "entriesByFolder", {"folder": "content/articles", "extension": "md", "depth": 2}
+    )
+    assert status == 200
+    paths = [e["file"]["path"] for e in entries]
+    assert RESULTS in paths and PHOTO_POST in paths
+    assert all(p.startswith("content/articles/20") for p in paths)
+    status, _ = site.api("deleteFiles", {"paths": [PHOTO_POST, "images/2021/hoi-nghi.jpg"]})
+    assert status == 200
+    assert not (site.root / PHOTO_POST).exists()
+    assert not (site.content / "images" / "2021" / "hoi-nghi.jpg").exists()
+
+
 # --- The command make admin runs --------------------------------------------------------------
 def _free_port() -> int:
     with socket.socket() as probe:

@@ -239,7 +239,10 @@ class EditorBackend:
         return self._now().year
 
     def _rewrite_references(self, raw: str, moved: dict[str, str]) -> str:
+        """``images/x.jpg`` (where Decap thinks an upload went) → ``images/2021/x.jpg``."""
         for flat, real in moved.items():
+            if (self.content / flat).exists():
+                continue  # a real file of that name: the entry means it
             raw = re.sub(r"(?<![\w./-])" + re.escape(flat) + r"(?![\w.-])", real, raw)
         return raw
 
