@@ -54,7 +54,8 @@ class EditorRequestHandler(ComplexHTTPRequestHandler):
     def _host_allowed(self) -> bool:
         host = self.headers.get("Host", "")
         port = self.server.server_address[1]
-        return any(host == f"{name}:{port}" for name in LOOPBACK_NAMES)
+        allowed = [f"{name}:{port}" for name in LOOPBACK_NAMES]
+        return host in (allowed + list(LOOPBACK_NAMES) if port == 80 else allowed)
 
     def _origin_allowed(self) -> bool:
         origin = self.headers.get("Origin")
