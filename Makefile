@@ -45,12 +45,13 @@ help:
 # --- Setup ------------------------------------------------------------------------------------
 $(STAMP): requirements/base.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/base.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 $(DEV_STAMP): requirements/dev.lock $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/base.lock -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+	  -r requirements/base.lock -r requirements/dev.lock
 	@touch $@
 
 install: $(STAMP)
@@ -179,10 +180,13 @@ node-deps: $(NODE_STAMP)
 test: $(DEV_STAMP) $(CATALOG).mo system-deps $(NODE_STAMP) lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Re-pin every dependency (needs network to PyPI).
-lock: $(STAMP)
-	$(BIN)/python -m pip install --quiet pip-tools
-	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-header --allow-unsafe \
-	  --no-emit-index-url --no-emit-find-links -o base.lock base.in
-	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-header --allow-unsafe \
-	  --no-emit-index-url --no-emit-find-links -o dev.lock dev.in
+# Re-pin every dependency with its hashes (needs network to PyPI). pip-tools lives in a venv
+# of its own, so locking never changes what the project's environment has installed.
+LOCK_VENV := cache/lock-venv
+lock:
+	@test -x $(LOCK_VENV)/bin/pip-compile || { $(PY) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2; }
+	cd requirements && ../$(LOCK_VENV)/bin/pip-compile --quiet --strip-extras --no-header \
+	  --allow-unsafe --generate-hashes --no-emit-index-url --no-emit-find-links -o base.lock base.in
+	cd requirements && ../$(LOCK_VENV)/bin/pip-compile --quiet --strip-extras --no-header \
+	  --allow-unsafe --generate-hashes --no-emit-index-url --no-emit-find-links -o dev.lock dev.in
