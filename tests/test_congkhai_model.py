@@ -395,15 +395,17 @@ def test_selection_notice_needs_its_own_fields():
     assert {"tien_dat_truoc", "thoi_gian"} <= fields  # the auction's own, refused here
 
 
-def test_field_descriptions_make_a_guide_table():
-    for specs in (DEBTOR_FIELDS, AUCTION_FIELDS):
-        for _name, spec in specs:
-            assert isinstance(spec, FieldSpec) and spec.label
-        table = guide_table(specs)
-        assert table.count("\n") == len(specs) + 1
-    assert "| `ho_ten` | Họ tên người phải thi hành án | Không bắt buộc" not in guide_table(
-        DEBTOR_FIELDS
-    )
+def test_staff_guide_tables_agree_with_the_field_descriptions():
+    from bantin_congkhai.guide import GUIDE, render, specs_of
+
+    text = GUIDE.read_text(encoding="utf-8")
+    assert render(text) == text, "run .venv/bin/python -m bantin_congkhai.guide"
+    for name in ("chua-co-dieu-kien", "dau-gia", "chua-co-dieu-kien.thu_hoi"):
+        assert f"<!-- bang-truong-cong-khai: {name} -->" in text
+    rows = dict((n, s.required_when()) for n, s in specs_of("chua-co-dieu-kien"))
+    assert rows["ho_ten"] == "Bắt buộc" and rows["so_tien"] == "Không bắt buộc"
+    assert all(isinstance(spec, FieldSpec) and spec.label for _n, spec in AUCTION_FIELDS)
+    assert len(guide_table(DEBTOR_FIELDS).splitlines()) == len(DEBTOR_FIELDS) + 2
 
 
 # --- working days ---------------------------------------------------------------------------

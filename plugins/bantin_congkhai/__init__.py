@@ -155,6 +155,7 @@ class PublicNotices:
     duties: list
     report: str
     noindex: bool
+    present: bool  # the site has a content/cong-khai/ folder: lists are written only then
     pages: dict = field(default_factory=dict)  # slug-path → EntryPage
     indexed_pages: list = field(default_factory=list)
 
@@ -219,6 +220,7 @@ class PublicNoticesGenerator(Generator):
             duties=found,
             report=format_report(found, today),
             noindex=bool(own["BANTIN_CONGKHAI_NOINDEX"]),
+            present=any(os.path.isdir(os.path.join(self.path, f)) for f in FOLDERS),
         )
         tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
         abbreviations = dict(settings.get("BANTIN_SEARCH_ABBREVIATIONS", {}))
@@ -256,6 +258,8 @@ class PublicNoticesGenerator(Generator):
 
     def generate_output(self, writer):
         state: PublicNotices = self.context["CONG_KHAI"]
+        if not state.present:
+            return
         units = self.context["units_of_notices"]
         write = writer.write_file
         write(
