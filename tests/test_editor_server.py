@@ -495,6 +495,9 @@ def test_round_trip_changes_only_what_changed(front, key, value):
     sent = "---\n" + yaml.safe_dump(changed, allow_unicode=True, sort_keys=False) + "---\nB\n"
     merged = merge_entry(original, sent)
     assert yaml.safe_load(merged.split("---\n")[1]) == yaml.safe_load(sent.split("---\n")[1])
+    for other, value in front.items():  # every other field keeps its lines as written
+        if other != key:
+            assert yaml.safe_dump({other: value}, allow_unicode=True, sort_keys=False) in merged
 
 
 def test_comments_and_crlf_are_kept():

@@ -110,6 +110,9 @@ class EditorBackend:
                 return 200, handler(self, params)
         except EditorError as error:
             return error.http_status, {"error": error.message, **error.extra}
+        except OSError as error:  # a full disk, a file another program holds
+            where = f" «{error.filename}»" if error.filename else ""
+            return 500, {"error": f"Không đọc/ghi được tệp{where}: {error.strerror or error}"}
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             return 400, {"error": f"Yêu cầu không hợp lệ ({type(error).__name__}: {error})"}
 
