@@ -63,6 +63,9 @@ def test_debtors_list_is_grouped_by_unit_and_year_with_anchors(built):
     assert "Quách" not in text(main) and "Trương Văn Chưa Đăng" not in text(main)
     contents = [a["href"] for a in main.select("nav a")]
     assert "#vi-thanh-2024" in contents and "#vi-thuy-2025" in contents
+    for link in main.select("tbody a"):
+        assert (output / link["href"].lstrip("/") / "index.html").is_file(), link["href"]
+    assert soup.find("link", rel="canonical")["href"].endswith("/cong-khai/chua-co-dieu-kien/")
     row = main.find("tr", attrs={"data-bt-name": "dang thi dao thu"})
     assert row is not None and text(row.find("time")) == "18/09/2024"
     assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
@@ -127,6 +130,8 @@ def test_auction_notices_current_first_expired_marked_not_deleted(built):
         ("Thông báo đấu giá tài sản: Xe ô tô con 5 chỗ, sản xuất năm 2016", "Đã hết hạn"),
     ]
     assert "Kết quả: Đấu giá không thành" in text(items[2])
+    for item in items:
+        assert (output / item.h2.a["href"].lstrip("/") / "index.html").is_file()
     expired = page(output, "cong-khai/dau-gia/lua-chon-het-han")
     assert "Đã hết hạn" in text(expired.find("main"))
     current = text(page(output, "cong-khai/dau-gia/dau-gia-hien-hanh").find("main"))

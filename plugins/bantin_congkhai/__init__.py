@@ -268,6 +268,7 @@ class PublicNoticesGenerator(Generator):
             self.context,
             template_name="cong_khai_danh_sach",
             url=DEBTORS_URL,
+            list_url=DEBTORS_URL,
             groups=group_by_unit_year(state.debtors, units),
             units=units,
             fold=fold,
@@ -279,6 +280,7 @@ class PublicNoticesGenerator(Generator):
             self.context,
             template_name="cong_khai_dau_gia",
             url=AUCTIONS_URL,
+            list_url=AUCTIONS_URL,
             notices=state.notices,
             units=units,
         )
@@ -304,6 +306,7 @@ class PublicNoticesGenerator(Generator):
                 self.context,
                 template_name="cong_khai_viec_can_lam",
                 url=DUTIES_URL,
+                list_url=DUTIES_URL,
                 page=EntryPage(None, DUTIES_URL, "", "hidden", None),
             )
         self.write_feed(state)
