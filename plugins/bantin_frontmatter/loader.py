@@ -202,6 +202,15 @@ _SPECIAL_START = re.compile(r"^\s*(?:- )?[^\s:#][^:]*:\s+([{\[*&!%@`|>])")
 
 
 def _explain(exc: yaml.YAMLError, yaml_text: str, first_line: int) -> YamlProblem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        # A character YAML refuses (NUL, escape, other control characters) pasted in a value.
+        line = yaml_text[: max(exc.position, 0)].count("\n") + first_line
+        return YamlProblem(
+            line,
+            f"Dòng có ký tự điều khiển không in ra được (mã U+{exc.character:04X}), thường do "
+            "chép từ phần mềm khác",
+            "gõ lại dòng này (hoặc xóa ký tự lạ ở cuối dòng)",
+        )
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + first_line if mark is not None else None
     if mark is not None:
