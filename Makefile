@@ -35,6 +35,7 @@ help:
 	@echo "  make serve       phục vụ output/ tại http://$(HOST):$(PORT)"
 	@echo "  make regenerate  tự dựng lại khi lưu (không mở máy chủ)"
 	@echo "  make check       kiểm tra toàn bộ trang (nội dung, liên kết, ảnh), báo lỗi bằng tiếng Việt"
+	@echo "  make drafts      liệt kê bản nháp và bài hẹn giờ đăng, kèm ngày và lỗi"
 	@echo "  make publish     dựng bản phát hành (publishconf.py), kiểm tra, nén sẵn"
 	@echo "  make deploy      phát hành rồi tải lên máy chủ (DEPLOY_TARGET=…), chuyển bản an toàn"
 	@echo "  make rollback    quay lại bản đã đăng trước đó"
@@ -133,6 +134,11 @@ check: $(STAMP) $(CATALOG).mo
 publish: $(STAMP) $(CATALOG).mo
 	$(PUBLISH) publish --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" --settings "$(PUBLISHCONF)" \
 	  --pelican-opts="$(PELICANOPTS)"
+
+# Drafts (status: draft) and scheduled posts (dated after today), with their dates and problems.
+.PHONY: drafts
+drafts: $(STAMP)
+	@$(PUBLISH) drafts --content "$(INPUTDIR)" --settings "$(CONFFILE)"
 
 # Target: DEPLOY_TARGET=/srv/bantin or deploy@host:/srv/bantin, else BANTIN_DEPLOY_TARGET.
 deploy: publish

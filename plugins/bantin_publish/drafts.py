@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bantin_core.problems import Problem
+from bantin_frontmatter.fields import schema
 from bantin_frontmatter.loader import parse_front_matter
 from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader, display_path
 
@@ -72,6 +73,7 @@ def collect_drafts(content: Path, settings, now: dt.datetime | None = None) -> l
             if not (draft or scheduled):
                 continue
             if reader is None:
+                schema()  # every field, the plugins' blocks (ket_qua) included, as in a build
                 reader = BantinMarkdownReader(settings)
             _body, metadata = reader.read_bytes(raw, str(path))
             kind = content_kind(path, content, settings)
