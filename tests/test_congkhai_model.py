@@ -8,15 +8,8 @@ import pytest
 from bantin_data.schema import Unit
 
 from bantin_congkhai.duties import duties, format_report
-from bantin_congkhai.model import (
-    AUCTION,
-    AUCTION_FIELDS,
-    DEBTOR,
-    DEBTOR_FIELDS,
-    AuctionNotice,
-    DebtorEntry,
-    parse_entry,
-)
+from bantin_congkhai.model import AUCTION, DEBTOR, AuctionNotice, DebtorEntry, parse_entry
+from bantin_congkhai.schema import AUCTION_FIELDS, DEBTOR_FIELDS
 from bantin_congkhai.workdays import WorkCalendar
 from bantin_frontmatter.fields import FieldContext, FieldSpec, guide_table
 
@@ -239,6 +232,13 @@ DEBTOR_CASES = [
         "sua_doi[1].ngay_sua",
         21,
         "trước ngày chi tiết thay đổi",
+    ),
+    (
+        "amendment without the day it changed",
+        DEBTOR_TEXT + 'sua_doi:\n  - noi_dung: "x"\n    ngay_sua: 2025-05-01\n',
+        "sua_doi[1].ngay_thay_doi",
+        19,
+        "Thiếu «Ngày chi tiết thay đổi»",
     ),
     ("amendments not a list", DEBTOR_TEXT + "sua_doi: 2025-05-02\n", "sua_doi", 18, "danh sách"),
     (
@@ -501,3 +501,23 @@ def test_an_expired_notice_without_its_result_is_due():
         format_report([], D(2026, 4, 1))
         == "Việc công khai: không có việc đến hạn (ngày 01/04/2026)."
     )
+
+
+def test_settings_written_wrong_are_problems_naming_the_setting():
+    from bantin_congkhai import calendar_of, check_settings
+
+    settings = {
+        "BANTIN_CONGKHAI_NGAY_NGHI": ["27/10/2025", "2025-10-28"],
+        "BANTIN_CONGKHAI_HAN": {"dang": 0, "xoa": 3, "sua": 3},
+        "BANTIN_CONGKHAI_HOM_NAY": "hôm nay",
+    }
+    problems = check_settings(settings)
+    assert [(p.source, p.field) for p in problems] == [
+        ("pelicanconf.py", "BANTIN_CONGKHAI_NGAY_NGHI"),
+        ("pelicanconf.py", "BANTIN_CONGKHAI_HAN"),
+        ("pelicanconf.py", "BANTIN_CONGKHAI_HAN"),
+        ("pelicanconf.py", "BANTIN_CONGKHAI_HOM_NAY"),
+    ]
+    assert "'27/10/2025'" in problems[0].format()
+    assert calendar_of(settings).days_off == frozenset({D(2025, 10, 28)})
+    assert check_settings({}) == []

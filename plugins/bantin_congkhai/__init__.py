@@ -75,8 +75,53 @@ def today_of(settings) -> dt.date:
 
 
 def calendar_of(settings) -> WorkCalendar:
-    days = settings_of(settings)["BANTIN_CONGKHAI_NGAY_NGHI"]
-    return WorkCalendar.with_days_off(dt.date.fromisoformat(str(day)) for day in days)
+    """Working days of the office; a day off written wrong is left out (see check_settings)."""
+    days = []
+    for day in settings_of(settings)["BANTIN_CONGKHAI_NGAY_NGHI"]:
+        try:
+            days.append(dt.date.fromisoformat(str(day)))
+        except ValueError:
+            continue
+    return WorkCalendar.with_days_off(days)
+
+
+_ISO = "ngày dạng năm-tháng-ngày, ví dụ 2025-10-27"
+
+
+def check_settings(settings) -> list[Problem]:
+    """The plugin's settings as the maintainer wrote them in pelicanconf.py, checked."""
+    own = settings_of(settings)
+    problems = []
+
+    def problem(name, message, found, expected):
+        problems.append(Problem("pelicanconf.py", None, name, message, found, expected))
+
+    for day in own["BANTIN_CONGKHAI_NGAY_NGHI"]:
+        try:
+            dt.date.fromisoformat(str(day))
+        except ValueError:
+            problem(
+                "BANTIN_CONGKHAI_NGAY_NGHI", "Ngày nghỉ không đúng dạng", repr(day), "2025-10-27"
+            )
+    limits = own["BANTIN_CONGKHAI_HAN"]
+    for name, value in limits.items() if isinstance(limits, dict) else ():
+        if name not in DEFAULT_DEADLINES or not isinstance(value, int) or value < 1:
+            problem(
+                "BANTIN_CONGKHAI_HAN",
+                f"Thời hạn «{name}» không dùng được",
+                repr(value),
+                "số ngày làm việc (số nguyên dương) cho dang, sua, go, ket_qua",
+            )
+    try:
+        today_of(settings)
+    except ValueError:
+        problem(
+            "BANTIN_CONGKHAI_HOM_NAY",
+            "Ngày không đúng dạng",
+            repr(own["BANTIN_CONGKHAI_HOM_NAY"]),
+            "2026-02-23",
+        )
+    return problems
 
 
 def units_of(settings, data: dict) -> dict:
@@ -84,7 +129,8 @@ def units_of(settings, data: dict) -> dict:
     from bantin_data.schema import Unit
 
     agency = settings.get("AGENCY", {}).get("name") or settings.get("SITENAME", "")
-    units = {settings_of(settings)["BANTIN_CONGKHAI_CUC"]: Unit(agency, "cuc")}
+    code = settings_of(settings)["BANTIN_CONGKHAI_CUC"]
+    units = {code: Unit(agency, code)}
     units.update({unit.ma: unit for unit in data.get("don_vi", ())})
     return units
 
@@ -113,8 +159,20 @@ def read_entries(content_path: str, settings, data: dict) -> tuple[list, list[Pr
                     )
                 )
                 continue
-            with open(path, encoding="utf-8-sig") as handle:
-                text = handle.read()
+            try:
+                with open(path, encoding="utf-8-sig") as handle:
+                    text = handle.read()
+            except UnicodeDecodeError:
+                problems.append(
+                    Problem(
+                        source,
+                        None,
+                        "",
+                        "Tệp không ở dạng chữ UTF-8",
+                        hint="mở tệp bằng trình soạn thảo, lưu lại với bảng mã UTF-8",
+                    )
+                )
+                continue
             ctx = FieldContext(
                 content_path, path, earliest=earliest_date(settings), extra={"units": units}
             )
@@ -203,6 +261,10 @@ class PublicNoticesGenerator(Generator):
         data = self.context.get("DATA", {})
         entries, problems = read_entries(self.path, settings, data)
         problem_log.extend(problems)
+        settings_problems = check_settings(settings)
+        problem_log.extend(settings_problems)
+        if any(p.field == "BANTIN_CONGKHAI_HOM_NAY" for p in settings_problems):
+            settings = {**settings, "BANTIN_CONGKHAI_HOM_NAY": ""}
         today = today_of(settings)
         calendar = calendar_of(settings)
         found = duties(entries, today, calendar, own["BANTIN_CONGKHAI_HAN"])

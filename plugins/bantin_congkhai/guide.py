@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bantin_frontmatter.fields import guide_table
 
-from .model import AUCTION_FIELDS, DEBTOR_FIELDS
+from .schema import AUCTION_FIELDS, DEBTOR_FIELDS
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "huong-dan-cong-khai.md"
 KINDS = {"chua-co-dieu-kien": DEBTOR_FIELDS, "dau-gia": AUCTION_FIELDS}
