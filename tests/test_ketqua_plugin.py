@@ -235,3 +235,82 @@ def test_block_in_a_page_is_an_error_not_silently_ignored(tmp_path):
     problem_log.clear()
     assert problem.field == "ket_qua"
     assert "chỉ dùng trong bài viết" in problem.message
+
+
+# --- The same period twice, and corrections (đính chính) ----------------------------------
+def _post(slug, date, co_dieu_kien, extra=""):
+    return (
+        f'---\ntitle: "Kết quả {slug}"\ndate: {date}\ncategory: Tin hoạt động\nslug: {slug}\n'
+        f"{extra}ket_qua:\n  ky: {{tu: 2020-10-01, den: 2021-02-28}}\n"
+        f"  viec: {{co_dieu_kien: {co_dieu_kien}, giai_quyet_xong: 2073}}\n---\nBài.\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def corrected_site(tmp_path_factory):
+    import shutil
+
+    from tests.conftest import SITES, build_site
+
+    root = tmp_path_factory.mktemp("dinh-chinh")
+    content = root / "content"
+    shutil.copytree(SITES / "check-clean", content)
+    folder = content / "articles/2021"
+    (folder / "cu.md").write_text(_post("ket-qua-cu", "2021-03-05", 5588), encoding="utf-8")
+    (folder / "moi.md").write_text(
+        _post("ket-qua-moi", "2021-03-20", 5600, "dinh_chinh: ket-qua-cu\n"), encoding="utf-8"
+    )
+    result = build_site(content, root / "output")
+    return root / "output", result
+
+
+def test_a_correction_replaces_the_older_report(corrected_site):
+    output, result = corrected_site
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "trùng với bài" not in result.stderr
+    statistics = (output / "thong-ke/index.html").read_text(encoding="utf-8")
+    assert "2021/03/ket-qua-moi/" in statistics and "2021/03/ket-qua-cu/" not in statistics
+    rows = (output / "thong-ke/ket-qua.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 2, rows  # the header and the one period
+    assert "ket-qua-moi" in rows[1] and "5600" in rows[1]
+    old = (output / "2021/03/ket-qua-cu/index.html").read_text(encoding="utf-8")
+    new = (output / "2021/03/ket-qua-moi/index.html").read_text(encoding="utf-8")
+    assert "Số liệu kỳ này đã được đính chính trong bài" in old
+    assert 'href="/2021/03/ket-qua-moi/"' in old
+    assert "Bài này đính chính số liệu của bài" in new and 'href="/2021/03/ket-qua-cu/"' in new
+
+
+def test_a_correction_must_name_a_report_of_the_same_period(tmp_path):
+    from types import SimpleNamespace
+
+    def article(slug, tu, status="published", correction=None):
+        report = SimpleNamespace(ky=SimpleNamespace(tu=tu, den=tu.replace(month=12)))
+        metadata = {"status": status} | ({"dinh_chinh": correction} if correction else {})
+        source = tmp_path / f"{slug}.md"
+        return SimpleNamespace(
+            slug=slug, results=report, metadata=metadata, source_path=str(source), url=slug,
+            title=slug,
+        )  # fmt: skip
+
+    from datetime import date
+
+    older = article("cu", date(2020, 1, 1))
+    elsewhere = article("khac-ky", date(2019, 1, 1), correction="cu")
+    missing = article("khong-co", date(2020, 1, 1), correction="khong-ton-tai")
+    draft_twin = article("nhap", date(2020, 1, 1), status="draft")
+    generator = SimpleNamespace(
+        articles=[older, elsewhere, missing],
+        translations=[],
+        hidden_articles=[],
+        hidden_translations=[],
+        drafts=[draft_twin],
+        drafts_translations=[],
+    )
+    problems = bantin_ketqua.check_periods(generator)
+    by_file = {(p.source.rsplit("/", 1)[1], p.field): p for p in problems}
+    assert "phải cùng một kỳ" in by_file[("khac-ky.md", "dinh_chinh")].message
+    assert "Không có bài kết quả" in by_file[("khong-co.md", "dinh_chinh")].message
+    # The uncorrected twins of 2020 are named, each with the other; the draft's is marked.
+    assert "khong-co.md" in by_file[("cu.md", "ket_qua.ky")].message
+    assert by_file[("nhap.md", "ket_qua.ky")].draft is True
+    assert not getattr(older, "bt_corrected_by", None)
