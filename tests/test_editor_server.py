@@ -620,6 +620,20 @@ def test_photo_from_the_library_is_written_where_it_went(site):
     ]
 
 
+def test_photo_picked_from_a_year_folder_keeps_its_folder(site):
+    """Decap inserts a picked file as «images/<name>»: the one file of that name is meant."""
+    (site.content / "images" / "2022").mkdir()
+    (site.content / "images" / "2022" / "khac.jpg").write_bytes(_jpeg("blue"))
+    sent = _decap_style(PHOTO_POST_TEXT).replace("images/2021/hoi-nghi.jpg", "images/khac.jpg")
+    sent += "\n![Ảnh khác](images/khac.jpg)\n![Không có](images/khong-co.jpg)\n"
+    status, answer = _save(site, PHOTO_POST, sent.replace("date:", "status: draft\ndate:"))
+    assert status == 200, answer
+    text = site.read(PHOTO_POST).decode()
+    assert "image: images/2022/khac.jpg\n" in text and "](images/2022/khac.jpg)" in text
+    assert "](images/khong-co.jpg)" in text  # no such file anywhere: left for the checks
+    assert any("khong-co.jpg" in p["text"] for p in answer["problems"])
+
+
 def test_entries_of_year_folders_are_listed_and_deleted_in_scope(site):
     status, entries = site.api(
         "entriesByFolder", {"folder": "content/articles", "extension": "md", "depth": 2}

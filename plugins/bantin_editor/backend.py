@@ -59,6 +59,8 @@ from .roundtrip import merge_entry, split_entry
 
 MEDIA_ROOTS = tuple(ALLOWED)  # images, documents
 ENTRY_EXTENSIONS = (".md", ".markdown")
+# A media path without a folder below images/ or documents/, as Decap writes a picked file.
+_FLAT_MEDIA = re.compile(r"(?<![\w./-])(?:images|documents)/[^/\s\"'()\[\]<>]+\.\w+(?![\w.-])")
 
 
 class EditorError(Exception):
@@ -241,13 +243,28 @@ class EditorBackend:
                 return int(match.group(1))
         return self._now().year
 
-    def _rewrite_references(self, raw: str, moved: dict[str, str]) -> str:
-        """``images/x.jpg`` (where Decap thinks an upload went) → ``images/2021/x.jpg``."""
-        for flat, real in moved.items():
-            if (self.content / flat).exists():
-                continue  # a real file of that name: the entry means it
-            raw = re.sub(r"(?<![\w./-])" + re.escape(flat) + r"(?![\w.-])", real, raw)
-        return raw
+    def _year_folder_file(self, flat: str) -> str | None:
+        """``images/2021/x.jpg`` for ``images/x.jpg``: the one file of that name in a folder."""
+        root, name = flat.split("/")
+        matches = [
+            path
+            for path in (self.content / root).glob("*/" + glob.escape(name))
+            if path.is_file() and not path.is_symlink() and not path.parent.is_symlink()
+        ]
+        return f"{root}/{matches[0].parent.name}/{name}" if len(matches) == 1 else None
+
+    def _rewrite_references(self, raw: str, moved: dict[str, str], original: str) -> str:
+        """Paths Decap writes as ``images/x.jpg`` (it keeps only a file's name) → the file's
+        real place, ``images/2021/x.jpg``: an upload of this run, else the one file of that
+        name in a year folder. Paths to real files, and any the file already had, stay."""
+
+        def real_place(match):
+            flat = match.group(0)
+            if (self.content / flat).exists() or flat in original:
+                return flat
+            return moved.get(flat) or self._year_folder_file(flat) or flat
+
+        return _FLAT_MEDIA.sub(real_place, raw)
 
     def _plan_entry(self, data_file, options, moved) -> tuple:
         """(file now, file to write, text to write, verdict) of one entry, or EditorError."""
@@ -265,9 +282,10 @@ class EditorBackend:
                 f"Đã có bài ở «{data_file['path']}»: đổi tên đường dẫn (slug) hoặc tiêu đề "
                 "để không ghi đè lên bài đó",
             )
-        raw = self._rewrite_references(str(data_file["raw"]), moved)
-        if target.exists():
-            raw = merge_entry(target.read_bytes().decode("utf-8", "replace"), raw)
+        original = target.read_bytes().decode("utf-8", "replace") if target.exists() else None
+        raw = self._rewrite_references(str(data_file["raw"]), moved, original or "")
+        if original is not None:
+            raw = merge_entry(original, raw)
         verdict = self.judge(destination, raw)
         if verdict["problems"] and verdict["status"] != "draft":
             listing = "\n".join(f"- {p['text']}" for p in verdict["problems"])
@@ -361,14 +379,9 @@ class EditorBackend:
         target, parts = self._media(params["path"])
         if not target.is_file() and len(parts) == 2:
             # Decap asks for content/images/x.jpg when the entry says images/2021/x.jpg.
-            matches = [
-                p
-                for p in sorted((self.content / parts[0]).glob("*/" + glob.escape(parts[1])))
-                if not p.is_symlink() and not p.parent.is_symlink()
-            ]
-            if len(matches) == 1:
-                target = matches[0]
-                parts = list(target.relative_to(self.content).parts)
+            found = self._year_folder_file("/".join(parts))
+            if found:
+                target, parts = self._media(found)
         if not target.is_file():
             raise EditorError(404, f"Không tìm thấy tệp «{params['path']}» trong thư mục nội dung")
         return self._media_answer(target, parts)
