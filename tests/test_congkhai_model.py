@@ -100,7 +100,7 @@ DEBTOR_CASES = [
         None,
         "Thiếu «Họ tên",
     ),
-    ("empty name", _replace(DEBTOR_TEXT, '"Trần Văn Mẫu"', '""'), "ho_ten", 1, "để trống"),
+    ("empty name", _replace(DEBTOR_TEXT, '"Trần Văn Mẫu"', '""'), "ho_ten", 1, "Thiếu «Họ tên"),
     (
         "placeholder left",
         _replace(DEBTOR_TEXT, '"Trần Văn Mẫu"', '"CẦN ĐIỀN"'),
@@ -521,3 +521,35 @@ def test_settings_written_wrong_are_problems_naming_the_setting():
     assert "'27/10/2025'" in problems[0].format()
     assert calendar_of(settings).days_off == frozenset({D(2025, 10, 28)})
     assert check_settings({}) == []
+
+
+def test_fields_left_empty_by_a_form_count_as_not_written():
+    text = DEBTOR_TEXT + "sua_doi: []\n"
+    text += 'thu_hoi:\n  ly_do: ""\n  ngay_phat_sinh: ""\n  ngay:\n'
+    entry, problems = parse(DEBTOR, text.replace("so_tien: 120000000", 'so_tien: ""'))
+    assert problems == []
+    assert entry.so_tien is None and entry.thu_hoi is None and entry.sua_doi == ()
+
+
+def test_editor_forms_are_made_from_the_same_field_descriptions():
+    from bantin_congkhai.editor import collections, judge
+    from tests.conftest import SITES, get_settings
+
+    settings = get_settings(PATH=str(SITES / "congkhai"))
+    debtors, notices = collections(settings)
+    assert (debtors["folder"], debtors["extension"]) == (
+        "content/cong-khai/chua-co-dieu-kien",
+        "yml",
+    )
+    fields = {f["name"]: f for f in debtors["fields"]}
+    assert list(fields) == [name for name, _spec in DEBTOR_FIELDS]
+    assert fields["ho_ten"]["required"] and not fields["so_tien"]["required"]
+    assert fields["so_tien"]["widget"] == "vi_number" and fields["so_tien"]["kind"] == "money"
+    assert [o["value"] for o in fields["don_vi"]["options"]] == ["cuc", "vi-thanh", "vi-thuy"]
+    assert [f["name"] for f in fields["thu_hoi"]["fields"]] == ["ly_do", "ngay_phat_sinh", "ngay"]
+    assert "ho_ten" not in debtors["slug"]  # a file is never named after the person
+    assert {f["name"] for f in notices["fields"]} >= {"loai", "han_nop", "thoi_gian", "ket_qua"}
+    path = str(SITES / "congkhai/cong-khai/chua-co-dieu-kien/2026-cuc-07.yml")
+    problems = judge(path, DEBTOR_TEXT.replace("vi-thanh\n", "vi-than\n"), settings)
+    assert [(p.line, p.field) for p in problems] == [(3, "don_vi")]
+    assert problems[0].source.endswith("cong-khai/chua-co-dieu-kien/2026-cuc-07.yml")

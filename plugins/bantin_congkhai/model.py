@@ -272,12 +272,20 @@ def _read_block(value, specs, path: tuple, reading: _Reading, *, top: bool = Fal
         )
     for name, spec in specs:
         where = (*path, name)
-        if name not in value or value[name] is None:
+        if _empty(value.get(name)):
             if spec.required:
                 reading.problem(where, f"Thiếu «{spec.label}»", hint=spec.hint or None)
             continue
         out[name] = _read_value(value[name], spec, where, reading)
     return out
+
+
+def _empty(value) -> bool:
+    """Not written: absent, null, "", or a block of such (the web editor's forms write these
+    for the fields left empty)."""
+    if isinstance(value, dict):
+        return all(_empty(v) for v in value.values())
+    return value is None or value == "" or value == []
 
 
 def _read_value(value, spec: FieldSpec, path: tuple, reading: _Reading):
