@@ -183,6 +183,10 @@ SITEMAP = {
 }
 
 # --- Build behaviour --------------------------------------------------------------------------
+# The engine room (docs/may-dong-co.md): page cache, pages rendered and files read on every core,
+# the guarded changes to Pelican and Markdown. False: plain Pelican and the feature plugins, one
+# process, the same site byte for byte, only slower (to rule the engine out when in doubt).
+BANTIN_ENGINE = True
 
 
 def _code_fingerprint() -> str:

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown import Markdown
 
-from bantin_frontmatter.inline import PrefilteredInlineProcessor, speed_up
+from bantin_frontmatter.inline import InlinePrefilter, PrefilteredInlineProcessor
 
 
 def converters():
@@ -23,8 +23,9 @@ def converters():
     extensions = list(options.pop("extension_configs"))
     configs = get_settings()["MARKDOWN"]["extension_configs"]
     stock = Markdown(extensions=extensions, extension_configs=configs, **options)
-    fast = Markdown(extensions=extensions, extension_configs=configs, **options)
-    speed_up(fast)
+    fast = Markdown(
+        extensions=[*extensions, InlinePrefilter()], extension_configs=configs, **options
+    )
     return stock, fast
 
 

@@ -25,40 +25,16 @@ import shutil
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.contents import Content
-from pelican.generators import StaticGenerator
 from pelican.utils import memoized
+
+from bantin_core.engine import engine_on
+from bantin_frontmatter.inline import with_prefilter
 
 from . import output, pelican_fixes
 from .writer import STATE as _state
 from .writer import BantinWriter
 
 logger = logging.getLogger("bantin")
-
-_get_url_setting = Content.get_url_setting
-
-
-def _memoised_url_setting(self, key):
-    """``Content.get_url_setting``, remembered per object once the generators are done."""
-    if not _state["frozen"]:
-        return _get_url_setting(self, key)
-    cache = self.__dict__.get("_bantin_urls")
-    if cache is None:
-        cache = self.__dict__["_bantin_urls"] = {}
-    try:
-        return cache[key]
-    except KeyError:
-        value = cache[key] = _get_url_setting(self, key)
-        return value
-
-
-_generate_static_output = StaticGenerator.generate_output
-
-
-def _flush_then_copy_static(self, writer):
-    """Render the queued pages before static files are copied (StaticGenerator runs last)."""
-    if isinstance(writer, BantinWriter):
-        writer.flush()
-    _generate_static_output(self, writer)
 
 
 def get_writer(pelican):
@@ -87,7 +63,6 @@ _CODE_CACHE = re.compile(r"pelican-[0-9a-f]{16}")
 
 
 def finish(pelican):
-    prune_old_caches(pelican.settings)
     pelican_fixes.STAT_STAMPS.save()
     pelican_fixes.wait_for_cache_writers()
     output.wait()
@@ -160,18 +135,44 @@ def unfreeze_objects(_pelican) -> None:
     gc.unfreeze()
 
 
-def register() -> None:
-    pelican_fixes.install()
-    output.install()
-    Content.get_url_setting = _memoised_url_setting
-    StaticGenerator.generate_output = _flush_then_copy_static
-    signals.get_writer.connect(get_writer)
-    signals.finalized.connect(finish)
-    signals.get_generators.connect(start_build)
-    signals.generator_init.connect(cache_compiled_templates)
+def prune(pelican) -> None:
+    """End of every build, engine on or off: caches of earlier code versions go."""
+    prune_old_caches(pelican.settings)
+
+
+#: The engine's signal receivers: connected while the engine is on. None of them needs
+#: another receiver of the same signal to have run before it.
+RECEIVERS = (
+    (signals.get_writer, get_writer),
+    (signals.finalized, finish),
+    (signals.get_generators, start_build),
+    (signals.generator_init, cache_compiled_templates),
     # After each generator has loaded its content cache, and once every article is read.
-    signals.generator_init.connect(freeze_objects)
-    signals.all_generators_finalized.connect(freeze_objects)
-    # Pelican runs the finalized receivers in no set order: unfreezing before the others end
-    # only lets the collector walk more objects meanwhile.
-    signals.finalized.connect(unfreeze_objects)
+    (signals.generator_init, freeze_objects),
+    (signals.all_generators_finalized, freeze_objects),
+    # Unfreezing before the other finalized receivers end only lets the collector walk more
+    # objects meanwhile.
+    (signals.finalized, unfreeze_objects),
+)
+
+
+def start_engine(pelican) -> None:
+    """``initialized`` (each Pelican object, before any generator): the engine room on or off
+    as ``BANTIN_ENGINE`` says. Off, Pelican's own code and writer run, and nothing here does."""
+    settings = pelican.settings
+    if engine_on(settings):
+        applied = pelican_fixes.install()
+        if pelican_fixes.version_matches("markdown"):
+            settings["MARKDOWN"] = with_prefilter(settings["MARKDOWN"])
+        for signal, receiver in RECEIVERS:
+            signal.connect(receiver)
+        logger.debug("[bantin_build] %d thay đổi của Pelican đang dùng.", len(applied))
+    else:
+        pelican_fixes.uninstall()
+        for signal, receiver in RECEIVERS:
+            signal.disconnect(receiver)
+
+
+def register() -> None:
+    signals.initialized.connect(start_engine)
+    signals.finalized.connect(prune)

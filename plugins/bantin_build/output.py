@@ -18,7 +18,6 @@ import re
 import subprocess
 import time
 
-import pelican
 from pelican.utils import clean_output_dir as _clean_output_dir
 
 from bantin_core.files import REMOVES_IN_BACKGROUND, remove_trees
@@ -75,7 +74,3 @@ def wait() -> None:
                 "Không xoá hết được bản đầu ra cũ (rm trả về %s); lần dựng sau sẽ xoá lại.",
                 process.returncode,
             )
-
-
-def install() -> None:
-    pelican.clean_output_dir = clean_output_dir

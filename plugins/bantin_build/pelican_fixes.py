@@ -1,195 +1,38 @@
-"""Pelican 4.12 code that is quadratic in the number of articles, made linear.
+"""Every change the engine room makes to Pelican's behaviour, and its guard.
 
-Pelican finds the articles of each tag, category, author and period archive with
-``[a for a in all_articles if a in group]``, a list membership test per article per group:
-at 8,000 articles that is ≈ 4 s of every build (build_bench profile), growing with the square
-of the site. ``process_translations`` does the same once per generator. Content objects compare
-by identity (``Content`` defines no ``__eq__``), so a set of ``id()`` gives the same answer.
-
-The functions below are Pelican's own, with only those membership tests changed; results,
-order and signals are identical. Remove this module when Pelican fixes it upstream.
-
-Pelican's ``strftime`` (its ``%-d`` support) parses the format with regular expressions on
-each of the ≈ 80,000 date formats of URL settings at 8,000 articles; it is remembered here.
+:data:`REPLACEMENTS` lists them: each is put in place only while ``BANTIN_ENGINE`` is on and
+the installed Pelican is exactly :data:`WRITTEN_AGAINST` (otherwise a warning and Pelican's own
+code); ``tests/test_pelican_fixes.py`` fails when the upstream source of any of them changes.
+Each has a patch under docs/patches/ that could be offered upstream. Pelican's quadratic
+functions, copied with one line changed, are in :mod:`.pelican_copies`; the wrappers here
+call Pelican's own function and remember its result, or skip work that changes nothing.
 """
 
 from __future__ import annotations
 
-import calendar
 import contextlib
-import datetime
 import functools
+import importlib.metadata
 import logging
 import os
 import pickle
 import re
 import struct
 import time
-from collections import defaultdict
-from itertools import groupby
-from operator import attrgetter
+from collections.abc import Callable
+from dataclasses import dataclass
 
+import pelican
 from pelican import cache, contents, generators, utils
-from pelican.writers import FileOverwriteFailedError
 
 from bantin_core.files import pickle_atomically
 from bantin_core.forked import Forked
 
-logger = logging.getLogger("pelican.generators")
+from . import output
+from . import pelican_copies as copies
+from .writer import STATE, BantinWriter
 
-
-def _members(group) -> set[int]:
-    return {id(item) for item in group}
-
-
-_positions: dict = {"of": None, "length": -1, "positions": {}}
-
-
-def _in_order(items: list, group) -> list:
-    """``[item for item in items if item in group]`` for many small groups of one long list:
-    each group sorted by its members' positions in ``items`` (8,000 × 150 tags otherwise).
-    The positions are kept for the last list (held, so its id is not reused; Pelican does not
-    change its lists of articles once they are made)."""
-    if _positions["of"] is not items or _positions["length"] != len(items):
-        _positions.update(
-            of=items, length=len(items), positions={id(item): i for i, item in enumerate(items)}
-        )
-    positions = _positions["positions"]
-    found = {positions[id(item)]: item for item in group if id(item) in positions}
-    return [found[index] for index in sorted(found)]
-
-
-PELICAN_BUILD_PERIOD_ARCHIVES = generators.ArticlesGenerator._build_period_archives
-
-
-def _build_period_archives(self, sorted_articles, articles, settings):
-    """Pelican's ``ArticlesGenerator._build_period_archives``, each period's articles found
-    by position (Pelican tested every article against every period's list)."""
-    period_archives = defaultdict(list)
-    period_archives_settings = {
-        "year": {"save_as": settings["YEAR_ARCHIVE_SAVE_AS"], "url": settings["YEAR_ARCHIVE_URL"]},
-        "month": {
-            "save_as": settings["MONTH_ARCHIVE_SAVE_AS"],
-            "url": settings["MONTH_ARCHIVE_URL"],
-        },
-        "day": {"save_as": settings["DAY_ARCHIVE_SAVE_AS"], "url": settings["DAY_ARCHIVE_URL"]},
-    }
-    granularity_key_func = {
-        "year": attrgetter("date.year"),
-        "month": attrgetter("date.year", "date.month"),
-        "day": attrgetter("date.year", "date.month", "date.day"),
-    }
-    for granularity in "year", "month", "day":
-        save_as_fmt = period_archives_settings[granularity]["save_as"]
-        url_fmt = period_archives_settings[granularity]["url"]
-        key_func = granularity_key_func[granularity]
-        if not save_as_fmt:
-            continue
-        for period, group in groupby(sorted_articles, key=key_func):
-            archive = {}
-            dates = list(group)
-            archive["dates"] = dates
-            archive["articles"] = _in_order(articles, dates)
-            d = dates[0].date
-            archive["save_as"] = save_as_fmt.format(date=d)
-            archive["url"] = url_fmt.format(date=d)
-            if granularity == "year":
-                archive["period"] = (period,)
-                archive["period_num"] = (period,)
-            else:
-                month_name = calendar.month_name[period[1]]
-                if granularity == "month":
-                    archive["period"] = (period[0], month_name)
-                else:
-                    archive["period"] = (period[0], month_name, period[2])
-                archive["period_num"] = tuple(period)
-            period_archives[granularity].append(archive)
-    return period_archives
-
-
-def _write_groups(self, write, groups, kind: str) -> None:
-    """Pelican's ``generate_tags`` / ``generate_categories`` / ``generate_authors``."""
-    template = self.get_template(kind)
-    for group, articles in groups:
-        if not group.save_as:  # e.g. AUTHOR_SAVE_AS = "": Pelican sorted them for nothing
-            continue
-        dates = _in_order(self.dates, articles)
-        try:
-            write(
-                group.save_as,
-                template,
-                self.context,
-                url=group.url,
-                **{kind: group},
-                articles=articles,
-                dates=dates,
-                template_name=kind,
-                blog=True,
-                page_name=group.page_name,
-                all_articles=self.articles,
-            )
-        except FileOverwriteFailedError:
-            if not group.slug:
-                logger.info(
-                    '%s "%s" has an invalid slug; skipping writing %s page...',
-                    kind.capitalize(),
-                    group,
-                    kind,
-                    extra={"limit_msg": f"Further {kind}s with invalid slugs."},
-                )
-                continue
-            logger.error('Failed to write %s page for "%s".', kind.capitalize(), group)
-            raise
-
-
-def generate_tags(self, write):
-    _write_groups(self, write, self.tags.items(), "tag")
-
-
-def generate_categories(self, write):
-    _write_groups(self, write, self.categories, "category")
-
-
-def generate_authors(self, write):
-    _write_groups(self, write, self.authors, "author")
-
-
-_original_process_translations = utils.process_translations
-
-
-def process_translations(content_list, translation_id=None):
-    """Pelican's ``process_translations`` with the last, quadratic step made linear."""
-    if not translation_id:
-        return content_list, []
-    if isinstance(translation_id, str):
-        translation_id = {translation_id}
-    index = []
-    try:
-        content_list.sort(key=attrgetter(*translation_id))
-    except TypeError:
-        raise TypeError(
-            f"Cannot unpack {translation_id}, 'translation_id' must be falsy, a"
-            " string or a collection of strings"
-        ) from None
-    except AttributeError:
-        raise AttributeError(
-            f"Cannot use {translation_id} as 'translation_id', there "
-            "appear to be items without these metadata "
-            "attributes"
-        ) from None
-    for id_vals, items in groupby(content_list, attrgetter(*translation_id)):
-        id_vals = (id_vals,) if len(translation_id) == 1 else id_vals
-        with_str = "with" + ", ".join([' {} "{{}}"'] * len(translation_id)).format(
-            *translation_id
-        ).format(*id_vals)
-        items = list(items)
-        original_items = utils.get_original_items(items, with_str)
-        index.extend(original_items)
-        for a in items:
-            a.translations = [x for x in items if x != a]
-    originals = _members(index)
-    translations = [x for x in content_list if id(x) not in originals]
-    return index, translations
+logger = logging.getLogger(__name__)
 
 
 _strftime = utils.strftime
@@ -202,7 +45,15 @@ def _remembered_strftime(key, date, date_format):
 
 _C89 = "aAbBcdfGHIjmMpSUuVwWxXyYzZ%"
 _DIRECTIVE = re.compile("%[-]?.")
-_plain_formats: dict[str, bool] = {}
+
+
+@functools.lru_cache(maxsize=256)
+def _plain(date_format: str) -> bool:
+    """Whether ``date_format`` has only C89 directives, none with ``-``."""
+    return all(
+        len(candidate) == 2 and candidate[-1] in _C89
+        for candidate in _DIRECTIVE.findall(date_format)
+    )
 
 
 _ONE_FIELD = {
@@ -222,13 +73,7 @@ def strftime(date, date_format):
     own fields and time zone (two aware datetimes that are the same instant compare equal but
     print different hours).
     """
-    plain = _plain_formats.get(date_format)
-    if plain is None:
-        plain = _plain_formats[date_format] = all(
-            len(candidate) == 2 and candidate[-1] in _C89
-            for candidate in _DIRECTIVE.findall(date_format)
-        )
-    if plain:
+    if _plain(date_format):
         # URL settings ({date:%Y}/{date:%m}/…) format one field at a time: the field itself,
         # as strftime writes it (years from 1000 on, where %Y has four digits everywhere).
         field = _ONE_FIELD.get(date_format)
@@ -462,45 +307,129 @@ def wait_for_cache_writers() -> None:
                 logger.warning("Không ghi được bộ nhớ đệm %s", problem)
 
 
-def _sitemap_format_date(date) -> str:
-    """The sitemap plugin's ``format_date`` (ISO 8601 with a ``+07:00`` offset), written from
-    the date's fields: it went through strftime twice for each of 11,000 URLs."""
-    if not isinstance(date, datetime.datetime) or date.year < 1000:
-        return SITEMAP_FORMAT_DATE(date)
-    offset = date.utcoffset() if date.tzinfo else None
-    if date.tzinfo and (offset is None or offset % datetime.timedelta(minutes=1)):
-        return SITEMAP_FORMAT_DATE(date)
-    if offset is None:
-        zone = "-00:00"
-    else:
-        sign = "-" if offset < datetime.timedelta(0) else "+"
-        hours, minutes = divmod(abs(offset // datetime.timedelta(minutes=1)), 60)
-        zone = f"{sign}{hours:02d}:{minutes:02d}"
-    return (
-        f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
-        f"T{date.hour:02d}:{date.minute:02d}:{date.second:02d}{zone}"
-    )
+_get_url_setting = contents.Content.get_url_setting
 
 
-try:
-    from pelican.plugins.sitemap import sitemap as _sitemap
+def _memoised_url_setting(self, key):
+    """``Content.get_url_setting``, remembered per object once the generators are done."""
+    if not STATE["frozen"]:
+        return _get_url_setting(self, key)
+    cache = self.__dict__.get("_bantin_urls")
+    if cache is None:
+        cache = self.__dict__["_bantin_urls"] = {}
+    try:
+        return cache[key]
+    except KeyError:
+        value = cache[key] = _get_url_setting(self, key)
+        return value
 
-    SITEMAP_FORMAT_DATE = _sitemap.format_date
-except ImportError:  # pragma: no cover - the sitemap plugin is pinned in requirements
-    _sitemap = SITEMAP_FORMAT_DATE = None
+
+_generate_static_output = generators.StaticGenerator.generate_output
 
 
-def install() -> None:
-    if _sitemap is not None:
-        _sitemap.format_date = _sitemap_format_date
-    cache.FileDataCacher.cache_data = _cache_data_noting_change
-    cache.FileDataCacher.save_cache = _save_cache_if_changed
-    utils.strftime = strftime
-    contents.Content.get_relative_source_path = _remembered_relative_source_path
-    cache.FileStampDataCacher._get_file_stamp = _remembered_file_stamp
-    articles = generators.ArticlesGenerator
-    articles._build_period_archives = _build_period_archives
-    articles.generate_tags = generate_tags
-    articles.generate_categories = generate_categories
-    articles.generate_authors = generate_authors
-    generators.process_translations = process_translations
+def _flush_then_copy_static(self, writer):
+    """Render the queued pages before static files are copied (StaticGenerator runs last)."""
+    if isinstance(writer, BantinWriter):
+        writer.flush()
+    _generate_static_output(self, writer)
+
+
+# --- Every change to upstream behaviour, guarded by the version it was written against --------
+
+#: Exact versions the changes below were written against (``importlib.metadata``).
+WRITTEN_AGAINST = {"pelican": "4.12.0", "markdown": "3.11.3"}
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """``owner.name = replacement`` while the engine is on, for ``package`` at its
+    :data:`WRITTEN_AGAINST` version only. ``patch``: the same change offered upstream
+    (docs/patches/)."""
+
+    owner: object
+    name: str
+    replacement: Callable
+    package: str
+    patch: str
+
+    @property
+    def path(self) -> str:
+        module = getattr(self.owner, "__module__", None)
+        if isinstance(self.owner, type):
+            return f"{module}.{self.owner.__qualname__}.{self.name}"
+        return f"{self.owner.__name__}.{self.name}"
+
+
+_articles = generators.ArticlesGenerator
+REPLACEMENTS = (
+    Replacement(_articles, "_build_period_archives", copies._build_period_archives, "pelican",
+                "pelican-period-archives.diff"),
+    Replacement(_articles, "generate_tags", copies.generate_tags, "pelican",
+                "pelican-group-pages.diff"),
+    Replacement(_articles, "generate_categories", copies.generate_categories, "pelican",
+                "pelican-group-pages.diff"),
+    Replacement(_articles, "generate_authors", copies.generate_authors, "pelican",
+                "pelican-group-pages.diff"),
+    Replacement(generators, "process_translations", copies.process_translations, "pelican",
+                "pelican-process-translations.diff"),
+    Replacement(utils, "strftime", strftime, "pelican", "pelican-strftime.diff"),
+    Replacement(contents.Content, "get_relative_source_path", _remembered_relative_source_path,
+                "pelican", "pelican-relative-source-path.diff"),
+    Replacement(contents.Content, "get_url_setting", _memoised_url_setting, "pelican",
+                "pelican-url-setting.diff"),
+    Replacement(cache.FileStampDataCacher, "_get_file_stamp", _remembered_file_stamp, "pelican",
+                "pelican-file-stamps.diff"),
+    Replacement(cache.FileDataCacher, "cache_data", _cache_data_noting_change, "pelican",
+                "pelican-save-cache-if-changed.diff"),
+    Replacement(cache.FileDataCacher, "save_cache", _save_cache_if_changed, "pelican",
+                "pelican-save-cache-if-changed.diff"),
+    Replacement(generators.StaticGenerator, "generate_output", _flush_then_copy_static,
+                "pelican", "pelican-static-last.diff"),
+    Replacement(pelican, "clean_output_dir", output.clean_output_dir, "pelican",
+                "pelican-clean-output-in-background.diff"),
+)  # fmt: skip
+#: What each name held before any replacement (restored when the engine is off).
+ORIGINALS = {(id(r.owner), r.name): getattr(r.owner, r.name) for r in REPLACEMENTS}
+
+
+@functools.cache
+def version_matches(package: str) -> bool:
+    """Whether ``package`` is installed at exactly the version the changes were written
+    against; if not, warns once (Vietnamese, then English) and the changes stay off."""
+    wanted = WRITTEN_AGAINST[package]
+    try:
+        installed = importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        installed = "?"
+    if installed == wanted:
+        return True
+    logger.warning(
+        "[bantin_build] %s %s không phải bản %s mà các thay đổi tăng tốc được viết cho: bỏ qua "
+        "chúng, trang vẫn dựng đúng như %s gốc, chỉ chậm hơn (xem docs/may-dong-co.md để nâng "
+        "cấp). / %s %s is not %s, which the speed changes were written against: they are "
+        "skipped; the site is built by plain %s, only slower.",
+        package, installed, wanted, package, package, installed, wanted, package,
+    )  # fmt: skip
+    return False
+
+
+def install() -> list[Replacement]:
+    """Put every replacement whose package version matches in place; returns those."""
+    applied = []
+    for replacement in REPLACEMENTS:
+        if version_matches(replacement.package):
+            setattr(replacement.owner, replacement.name, replacement.replacement)
+            applied.append(replacement)
+        else:
+            _restore(replacement)
+    return applied
+
+
+def uninstall() -> None:
+    """Pelican's own code everywhere again (the engine is off)."""
+    for replacement in REPLACEMENTS:
+        _restore(replacement)
+
+
+def _restore(replacement: Replacement) -> None:
+    setattr(replacement.owner, replacement.name, ORIGINALS[id(replacement.owner), replacement.name])

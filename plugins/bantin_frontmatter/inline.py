@@ -4,16 +4,21 @@ Python-Markdown runs every inline pattern (links, emphasis, entities … and, wi
 quote, dash and ellipsis patterns) over every piece of text, one after the other, through its
 generic inline machinery: for this site's news that is most of the Markdown time. Each of
 these patterns needs a literal to match at all (``[``, ``*``, ``&``, ``'``, ``--`` …); most
-sentences contain few of them. :func:`speed_up` makes the two inline tree processors skip a
-pattern when none of its literals is in the text — exactly when the pattern would find no
-match — and leaves everything else to Python-Markdown's own code. Patterns not listed here
+sentences contain few of them. :class:`InlinePrefilter` (a Markdown extension, listed last)
+registers the two inline tree processors again as :class:`PrefilteredInlineProcessor`, which
+skips a pattern when none of its literals is in the text — exactly when the pattern would find
+no match — and leaves everything else to Python-Markdown's own code. Patterns not listed here
 (or of another class than expected, e.g. replaced by an extension) always run.
+
+Part of the engine room: ``bantin_build`` adds the extension while ``BANTIN_ENGINE`` is on and
+Python-Markdown is the version it was written against (it overrides a private method; the
+upstream patch is docs/patches/markdown-inline-prefilter.diff).
 """
 
 from __future__ import annotations
 
 from markdown import util
-from markdown.extensions import smarty
+from markdown.extensions import Extension, smarty
 from markdown.treeprocessors import InlineProcessor
 
 # Core and "extra" patterns, by registry name and class: what any match contains.
@@ -106,10 +111,25 @@ def _needles_of(name: str, pattern):
     return needles
 
 
-def speed_up(md) -> None:
-    """Give ``md``'s inline tree processors (core and smarty) the pre-filter."""
-    for name in ("inline", "smarty"):
-        if name in md.treeprocessors:
-            processor = md.treeprocessors[name]
-            if type(processor) is InlineProcessor:
-                processor.__class__ = PrefilteredInlineProcessor
+class InlinePrefilter(Extension):
+    """The core and smarty inline processors as :class:`PrefilteredInlineProcessor` (list
+    this extension after smarty)."""
+
+    def extendMarkdown(self, md) -> None:
+        priorities = {item.name: item.priority for item in md.treeprocessors._priority}
+        for name in ("inline", "smarty"):
+            if name in md.treeprocessors and type(md.treeprocessors[name]) is InlineProcessor:
+                prefiltered = PrefilteredInlineProcessor(md)
+                prefiltered.inlinePatterns = md.treeprocessors[name].inlinePatterns
+                md.treeprocessors.register(prefiltered, name, priorities[name])
+
+
+def with_prefilter(markdown_settings: dict) -> dict:
+    """Pelican's ``MARKDOWN`` setting with :class:`InlinePrefilter` last, after every
+    extension Pelican's reader would add from ``extension_configs`` (a new dict)."""
+    extensions = list(markdown_settings.get("extensions", []))
+    for name in markdown_settings.get("extension_configs", {}):
+        if name not in extensions:
+            extensions.append(name)
+    extensions = [ext for ext in extensions if not isinstance(ext, InlinePrefilter)]
+    return {**markdown_settings, "extensions": [*extensions, InlinePrefilter()]}

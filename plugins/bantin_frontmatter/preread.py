@@ -5,37 +5,33 @@ the HTML sanitizer are a third of a cold build. When a generator is created, the
 reader cache does not hold are read by forked worker processes (the reader, settings and
 plugins are inherited, nothing is re-imported); Pelican's ``read_file`` then takes each
 result from :attr:`BantinMarkdownReader.preread` instead of reading the file itself, so
-signals, metadata processing and the content cache work exactly as before. Python's
-multiprocessing is enough here; no library does this for Pelican.
+signals, metadata processing and the content cache work exactly as before. The workers are
+the engine room's (:class:`bantin_core.forked.Forked`): none while ``BANTIN_ENGINE`` is off.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-import multiprocessing
 import os
 
 from pelican.utils import file_suffix
+
+from bantin_core.engine import workers
+from bantin_core.forked import Forked
 
 from .reader import BantinMarkdownReader
 
 #: Below this many files to read, starting workers costs more than it saves.
 MINIMUM_FILES = 64
-_reader: BantinMarkdownReader | None = None
+#: Where the articles' workers leave the page files they read, for the pages generator.
+PAGES_READ = "bantin_pages_read"
 logger = logging.getLogger(__name__)
-# Page files read by the articles' workers, for the pages generator: path → result.
-_pages_read: dict[str, tuple] = {}
 
 
-def _read(path: str):
-    return _reader.read(path)
-
-
-def workers(settings) -> int:
-    """Processes to read with; one (no workers) where processes cannot be forked."""
-    if not hasattr(os, "fork"):
-        return 1
-    return max(1, int(settings.get("BANTIN_BUILD_WORKERS") or os.cpu_count() or 1))
+def _read_all(reader: BantinMarkdownReader, paths: list[str]) -> list:
+    """In a forked worker: each of ``paths`` read."""
+    return [reader.read(path) for path in paths]
 
 
 def _markdown_files(generator, paths_key: str, excludes_key: str):
@@ -53,8 +49,8 @@ def preread(generator, paths_key: str, excludes_key: str, pages: bool = False) -
     """Read in parallel the files of ``generator`` that its reader cache does not hold.
 
     ``pages``: the page files too, when there are workers anyway (a site has a handful: alone
-    they would be read by this process, which then keeps the HTML sanitizer's 1.5 MB)."""
-    global _reader
+    they would be read by this process, which then keeps the HTML sanitizer's 1.5 MB); their
+    results wait in the build's context (:data:`PAGES_READ`) for the pages generator."""
     settings = generator.settings
     count = workers(settings)
     if count < 2:
@@ -79,15 +75,15 @@ def preread(generator, paths_key: str, excludes_key: str, pages: bool = False) -
             for path, _ in _markdown_files(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
             if path not in taken
         ]
-    _reader = reader
-    try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            everything = todo + extra
-            results = pool.map(_read, everything, chunksize=max(1, len(everything) // (count * 8)))
-    finally:
-        _reader = None
-    reader.preread.update(zip(todo, results[: len(todo)], strict=True))
-    _pages_read.update(zip(extra, results[len(todo) :], strict=True))
+    everything = todo + extra
+    # Every count-th file to each worker (neighbouring files are often alike in size).
+    shares = [everything[index::count] for index in range(count)]
+    parts = Forked([functools.partial(_read_all, reader, share) for share in shares], "Reading")
+    results = {}
+    for share, part in zip(shares, parts.wait(), strict=True):
+        results.update(zip(share, part, strict=True))
+    reader.preread.update((path, results[path]) for path in todo)
+    generator.context[PAGES_READ] = {path: results[path] for path in extra}
     logger.info(
         "[bantin_frontmatter] Đọc song song trên %d tiến trình: %d tệp, thêm %d trang.",
         count,
@@ -97,14 +93,13 @@ def preread(generator, paths_key: str, excludes_key: str, pages: bool = False) -
 
 
 def preread_articles(generator) -> None:
-    _pages_read.clear()
+    generator.context.pop(PAGES_READ, None)
     preread(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES", pages=True)
 
 
 def preread_pages(generator) -> None:
-    if _pages_read:
-        done = dict(_pages_read)
-        _pages_read.clear()
+    done = generator.context.pop(PAGES_READ, None)
+    if done:
         for path, reader in _markdown_files(generator, "PAGE_PATHS", "PAGE_EXCLUDES"):
             if path in done:
                 reader.preread[path] = done[path]

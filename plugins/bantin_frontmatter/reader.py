@@ -32,7 +32,6 @@ from .fields import (
     earliest_date,
     suggest_slug,
 )
-from .inline import speed_up
 from .loader import parse_front_matter
 
 PROBLEMS_KEY = "bantin_problems"
@@ -83,8 +82,6 @@ class BantinMarkdownReader(MarkdownReader):
         ]
         # One converter for the whole build, reset per file (creating one costs ~7 % of a build).
         self._md = Markdown(**markdown_settings)
-        # Inline patterns skip text that lacks their literals (same HTML, half the time).
-        speed_up(self._md)
         # Files already read by worker processes (see preread.py), by absolute path.
         self.preread: dict[str, tuple] = {}
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from bantin_core import engine
+
 from .cards import CardStyle
 from .pipeline import ImageSettings
 
@@ -117,7 +119,8 @@ def read_config(settings: dict, output_path: str) -> Config:
         content_path=content_path,
         output_path=output_path,
         cache_path=os.path.abspath(cache_path),
-        workers=int(s["BANTIN_IMAGES_WORKERS"] or os.cpu_count() or 1),
+        # One process while BANTIN_ENGINE is off (the engine room's switch).
+        workers=engine.workers(settings, "BANTIN_IMAGES_WORKERS"),
         siteurl=settings.get("SITEURL", "").rstrip("/"),
         sizes=s["BANTIN_IMAGES_SIZES"],
         gallery_sizes=s["BANTIN_IMAGES_GALLERY_SIZES"],

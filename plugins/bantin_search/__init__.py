@@ -32,6 +32,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 from bantin_build.writer import page_keys
+from bantin_core import engine
 from bantin_core.files import pickle_atomically, remove_trees
 from bantin_core.forked import BuildWorkers, Standby
 
@@ -170,7 +171,7 @@ def prepare_search(generators):
     keys = [_item_key(item, abbreviations) for item in items]
     missing = [(item, key) for item, key in zip(items, keys, strict=True) if key not in cache]
     if missing:
-        workers = int(settings.get("BANTIN_BUILD_WORKERS") or os.cpu_count() or 1)
+        workers = engine.workers(settings)  # 1 while BANTIN_ENGINE is off
         computed = _compute_all([item for item, _ in missing], abbreviations, workers)
         for (_item, key), result in zip(missing, computed, strict=True):
             cache[key] = result
@@ -418,7 +419,7 @@ def pagefind_executable() -> str:
 
 def _index_workers(settings) -> int:
     """Processes that index batches: two at most (each Pagefind run uses several threads)."""
-    return min(2, int(settings.get("BANTIN_BUILD_WORKERS") or os.cpu_count() or 1))
+    return min(2, engine.workers(settings))  # 1 while BANTIN_ENGINE is off
 
 
 def _index_batches(
