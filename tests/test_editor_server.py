@@ -271,6 +271,17 @@ def test_foreign_host_is_refused(site, host):
     assert status == 403
 
 
+def test_two_host_headers_are_refused(site):
+    connection = http.client.HTTPConnection("127.0.0.1", site.port, timeout=10)
+    connection.putrequest("GET", "/admin/config.yml", skip_host=True)
+    connection.putheader("Host", f"127.0.0.1:{site.port}")
+    connection.putheader("Host", "evil.example")
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 403 and site.token.encode() not in response.read()
+    connection.close()
+
+
 def test_foreign_origin_is_refused_and_nothing_written(site):
     target = site.content / "images" / "2026" / "x.jpg"
     headers = {"Origin": "http://evil.example"}

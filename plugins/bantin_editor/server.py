@@ -52,7 +52,9 @@ class EditorRequestHandler(ComplexHTTPRequestHandler):
 
     # --- Checks ------------------------------------------------------------------------------
     def _host_allowed(self) -> bool:
-        host = self.headers.get("Host", "")
+        if len(self.headers.get_all("Host") or ()) != 1:
+            return False
+        host = self.headers["Host"]
         port = self.server.server_address[1]
         allowed = [f"{name}:{port}" for name in LOOPBACK_NAMES]
         return host in (allowed + list(LOOPBACK_NAMES) if port == 80 else allowed)
