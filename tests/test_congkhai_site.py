@@ -249,6 +249,7 @@ def test_a_withdrawn_entry_leaves_no_trace_in_output_index_or_caches(tmp_path):
     output, cache = tmp_path / "output", tmp_path / "cache" / "pelican-0123456789abcdef"
     first = build_site(site, output, TODAY, cache=cache)
     assert first.returncode == 0, first.stdout + first.stderr
+    before = shutil.copytree(output, tmp_path / "release-before")
     caches = [cache, cache.parent / "search"]
     # Published: the person is on the site, in the index and in the caches a rebuild reuses.
     assert _files_holding([output], DETAILS)
@@ -261,6 +262,10 @@ def test_a_withdrawn_entry_leaves_no_trace_in_output_index_or_caches(tmp_path):
     assert _files_holding([output], DETAILS) == []
     assert _files_holding(caches, DETAILS) == []
     assert (output / "cong-khai/chua-co-dieu-kien/2024-vi-thanh-05/index.html").exists()
+    # A release kept from before the withdrawal would show the person again on rollback.
+    assert notrace.rollback_exposes(output, before) == ["2024-vi-thanh-05"]
+    assert notrace.rollback_exposes(output, output) == []
+    assert notrace.rollback_exposes(before, output) == []
     # Undoing the withdrawal publishes again (nothing stale), and withdrawing again purges again.
     entry.write_text(withdrawn.split("thu_hoi:")[0], encoding="utf-8")
     assert build_site(site, output, TODAY, cache=cache).returncode == 0

@@ -372,6 +372,7 @@ class PublicNoticesGenerator(Generator):
                 page=EntryPage(None, DUTIES_URL, "", "hidden", None),
             )
         self.write_feed(state)
+        notrace.write_manifest(self.output_path, state.withdrawn)
 
     def write_feed(self, state: PublicNotices) -> None:
         """The auction notices as Atom (never the debtors: feed readers keep copies that a

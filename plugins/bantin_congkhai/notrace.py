@@ -27,6 +27,9 @@ from bantin_search.folding import fold
 #: Photos never hold text; they are large.
 _SKIPPED_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".heic", ".pdf", ".wasm")
 _STATE_FILE = "cong-khai-da-go.json"
+#: In every build: the withdrawn entries' file names and days (no personal data), so a release
+#: kept for rollback can be compared with the one running (:func:`rollback_exposes`).
+MANIFEST = "cong-khai/chua-co-dieu-kien/da-go.json"
 
 
 def needles(entry) -> tuple[str, ...]:
@@ -160,3 +163,33 @@ def purge_withdrawn(settings, entries) -> list[Path]:
         roots[0].mkdir(parents=True, exist_ok=True)
         write_atomically(str(state_path), json.dumps(record, sort_keys=True).encode())
     return removed
+
+
+def write_manifest(output_path, withdrawn) -> None:
+    """The list of withdrawn entries (file name, day) of this build, in the output."""
+    path = Path(output_path, MANIFEST)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entries = [{"ma": e.slug, "ngay_go": e.thu_hoi.ngay.isoformat()} for e in withdrawn]
+    path.write_text(json.dumps({"da_go": entries}, indent=1) + "\n", encoding="utf-8")
+
+
+def rollback_exposes(current, target) -> list[str]:
+    """The entries withdrawn in the release ``current`` that the release ``target`` still
+    shows in full: switching to ``target`` (make rollback) would publish them again.
+
+    For ``deploy/deploy.py`` to ask before a rollback, and to flag the releases it keeps.
+    """
+    try:
+        manifest = json.loads(Path(current, MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    exposed = []
+    for item in manifest.get("da_go", ()):
+        page = Path(target, MANIFEST).parent / item["ma"] / "index.html"
+        try:
+            html = page.read_bytes()
+        except OSError:
+            continue
+        if b"data-pagefind-body" in html:  # the entry itself, not the withdrawal notice
+            exposed.append(item["ma"])
+    return exposed
