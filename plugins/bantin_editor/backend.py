@@ -304,9 +304,7 @@ class EditorBackend:
         options = params.get("options") or {}
         first_raw = str(data_files[0].get("raw", "")) if data_files else ""
         year = self._entry_year(first_raw)
-        assets = [
-            self._place_upload(asset, year, reuse=True) for asset in params.get("assets") or []
-        ]
+        assets = [self._place_upload(asset, year) for asset in params.get("assets") or []]
         moved = {**self.uploaded, **{a["flat"]: a["path"] for a in assets}}
         # The photos are in place while the entry is judged (the reader looks for them) and
         # taken away again if the entry is refused.
@@ -386,9 +384,9 @@ class EditorBackend:
             raise EditorError(404, f"Không tìm thấy tệp «{params['path']}» trong thư mục nội dung")
         return self._media_answer(target, parts)
 
-    def _place_upload(self, asset, year: int, *, reuse: bool) -> dict:
+    def _place_upload(self, asset, year: int) -> dict:
         """Where an uploaded file goes: checked by content, in the year's folder, never over a
-        different file. Returns what to write and the paths before and after."""
+        different file (``x-2.jpg``). Returns what to write and the paths before and after."""
         if asset.get("encoding", "base64") != "base64":
             raise EditorError(400, "Yêu cầu không hợp lệ: tệp phải gửi dạng base64")
         try:
@@ -410,7 +408,7 @@ class EditorBackend:
             target, parts = self._media("/".join(parts))
         stem, dot, extension = parts[-1].rpartition(".")
         number = 1
-        while target.exists() and not (reuse and target.read_bytes() == data):
+        while target.exists() and target.read_bytes() != data:  # the same file again: kept
             number += 1
             parts[-1] = f"{stem}-{number}{dot}{extension}"
             target, parts = self._media("/".join(parts))
@@ -424,7 +422,7 @@ class EditorBackend:
         }
 
     def persist_media(self, params) -> dict:
-        placed = self._place_upload(params["asset"], self._now().year, reuse=True)
+        placed = self._place_upload(params["asset"], self._now().year)
         if not placed["exists"]:
             _write(placed["target"], placed["data"])
         self.uploaded[placed["flat"]] = placed["path"]
