@@ -18,6 +18,7 @@ import sys
 import threading
 import zipfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -148,6 +149,11 @@ def site(tmp_path):
     yield running
     running.server.shutdown()
     running.server.server_close()
+
+
+def _this_year() -> int:
+    """The year in the site's time zone, as the server files uploads."""
+    return dt.datetime.now(ZoneInfo(_settings()["TIMEZONE"])).year
 
 
 def _asset(path: str, data: bytes) -> dict:
@@ -394,7 +400,7 @@ def test_html_svg_and_scripts_are_refused_even_renamed(site, name, folder):
 
 
 def test_photo_upload_goes_to_the_year_folder_and_never_overwrites(site):
-    year = dt.date.today().year
+    year = _this_year()
     first, second = _jpeg("red"), _jpeg("blue")
     status, media = site.api("persistMedia", {"asset": _asset("content/images/anh.jpg", first)})
     assert status == 200, media
@@ -619,7 +625,7 @@ def test_refused_entry_leaves_no_uploaded_photo(site):
 
 def test_photo_from_the_library_is_written_where_it_went(site):
     """Decap writes «images/<name>» for a photo it uploaded; the server put it in a year folder."""
-    year = dt.date.today().year
+    year = _this_year()
     status, media = site.api("persistMedia", {"asset": _asset("content/images/moi.jpg", _jpeg())})
     assert media["path"] == f"images/{year}/moi.jpg"
     raw = PHOTO_POST_TEXT.replace("images/2021/hoi-nghi.jpg", "images/moi.jpg")
