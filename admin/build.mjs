@@ -1,7 +1,48 @@
 // Bundle the web editor (Decap CMS from node_modules, never a CDN) into one script.
 // Usage: node admin/build.mjs cache/admin/bantin-admin.js   (make admin runs it when stale)
 import { build } from "esbuild";
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+
+// Photos and documents live in year folders (content/images/2021/x.jpg), and the editor server
+// (bantin_editor.backend) lists them with their path from the content folder (images/2021/x.jpg).
+// Decap 3.16 keeps in an entry's media library only the files directly in its media folder, and
+// writes a picked file as public_folder + its bare name (images/x.jpg). Two small changes to its
+// code make year folders visible and picked files keep their folder. The build stops if the code
+// they change is not found (a newer Decap: look again).
+const PATCHES = [
+  {
+    file: "decap-cms-core/dist/esm/reducers/mediaLibrary.js",
+    from: "return fileFolder === mediaFolder || fileFolder.startsWith(`${mediaFolder}/_transformations/`);",
+    to:
+      "const root = mediaFolder.split('/').pop();\n" +
+      "  return fileFolder === mediaFolder || fileFolder.startsWith(`${mediaFolder}/`) ||\n" +
+      "    fileFolder === root || fileFolder.startsWith(`${root}/`);",
+  },
+  {
+    file: "decap-cms-core/dist/esm/reducers/entries.js",
+    from: "  return basename(mediaPath);\n}\nfunction hasCustomFolder",
+    to:
+      "  const year = /(?:^|\\/)(?:images|documents)\\/(\\d{4}\\/[^/]+)$/.exec(normalizedPath);\n" +
+      "  return year ? year[1] : basename(mediaPath);\n}\nfunction hasCustomFolder",
+  },
+];
+
+const yearFolders = {
+  name: "bantin-year-folders",
+  setup(builder) {
+    for (const patch of PATCHES) {
+      const filter = new RegExp(`${patch.file.replace(/[./]/g, "\\$&")}$`);
+      builder.onLoad({ filter }, async ({ path }) => {
+        const code = await readFile(path, "utf-8");
+        if (!code.includes(patch.from)) {
+          throw new Error(`${patch.file}: đoạn mã cần sửa không còn như trước (Decap đã đổi?)`);
+        }
+        return { contents: code.replace(patch.from, patch.to), loader: "jsx" };
+      });
+    }
+  },
+};
 
 const outfile = process.argv[2] || "cache/admin/bantin-admin.js";
 const started = Date.now();
@@ -15,5 +56,6 @@ await build({
   loader: { ".js": "jsx" },
   define: { "process.env.NODE_ENV": '"production"', global: "window" },
   logLevel: "warning",
+  plugins: [yearFolders],
 });
 console.log(`Đã đóng gói trình soạn thảo: ${outfile} (${((Date.now() - started) / 1000).toFixed(1)} giây)`);

@@ -2,7 +2,9 @@
 import CMS from "decap-cms-app";
 import { vi } from "decap-cms-locales";
 import { frontmatterYAML } from "decap-cms-core/dist/esm/formats/frontmatter";
+import image from "decap-cms-editor-component-image";
 import React from "react";
+import { checkBeforeSaving } from "./check.js";
 import { checkValue, formatNumber, inputText, KINDS, parseNumber } from "./numbers.js";
 import viExtra from "./vi-extra.js";
 
@@ -15,6 +17,40 @@ function merged(base, extra) {
 }
 
 CMS.registerLocale("vi", merged(vi, viExtra));
+
+// The rich-text editor's «Chèn thành phần» menu and its dialogs, in Vietnamese (Decap registers
+// them with English labels that no locale reaches).
+CMS.registerEditorComponent({
+  ...image,
+  label: "Ảnh",
+  fields: [
+    { label: "Ảnh", name: "image", widget: "image", media_library: { allow_multiple: false } },
+    { label: "Mô tả ảnh (cho người khiếm thị)", name: "alt" },
+    { label: "Chú thích khi rê chuột", name: "title", required: false },
+  ],
+});
+CMS.registerEditorComponent({ id: "code-block", label: "Khối mã", widget: "code", type: "code-block" });
+
+// Screen readers hear each field's box as «Trường string» (Decap names it by its widget):
+// name it by the field's Vietnamese label instead.
+// The notifications' close button and timer (react-toastify) have English names too.
+const NAMES = { close: "Đóng", "notification timer": "Thời gian còn lại của thông báo" };
+
+function nameFieldBoxes(root) {
+  for (const element of root.querySelectorAll('[aria-label="close"], [aria-label="notification timer"]')) {
+    element.setAttribute("aria-label", NAMES[element.getAttribute("aria-label")]);
+  }
+  for (const box of root.querySelectorAll('[aria-label^="Trường "]')) {
+    const label = box.querySelector("label");
+    const text = label?.firstChild?.textContent?.trim();
+    const name = text ? `Trường «${text}»` : null;
+    if (name && box.getAttribute("aria-label") !== name) box.setAttribute("aria-label", name);
+  }
+}
+new MutationObserver(() => nameFieldBoxes(document)).observe(document.documentElement, {
+  subtree: true,
+  childList: true,
+});
 
 // Figures of the results form (config: widget vi_number, kind count|money|percent|signed|
 // signed-money): what staff type and paste, read the Vietnamese way (admin/numbers.js), shown
@@ -89,14 +125,70 @@ class ViNumberControl extends React.Component {
 }
 
 function ViNumberPreview({ value, field }) {
-  const kind = field.get("kind", "count");
-  const shown = typeof value === "number" ? formatNumber(value, kind) : "";
-  return React.createElement("span", null, shown);
+  if (typeof value !== "number") return null;
+  const shown = formatNumber(value, field.get("kind", "count"));
+  return React.createElement("p", null, `${field.get("label")}: ${shown}`);
 }
 
 CMS.registerWidget("vi_number", ViNumberControl, ViNumberPreview, {
   properties: { kind: { type: "string", enum: KINDS } },
 });
+
+// Decap's image field asks for its photo once, while the photo is still loading, and then
+// shows the blank placeholder for good (an existing post's featured photo was a blank box).
+// This wrapper asks again until the photo is there, then hands the field a new getAsset,
+// which makes it show the photo.
+const baseImage = CMS.getWidget("image");
+class ImageControl extends React.Component {
+  getAsset = (...args) => this.props.getAsset(...args);
+
+  // Decap's Widget asks the control whether to re-render: a photo picked in the library
+  // arrives through mediaPaths, as for Decap's own image field.
+  shouldComponentUpdate(next) {
+    return ["value", "getAsset", "mediaPaths", "classNameWrapper", "hasActiveStyle"].some(
+      (name) => next[name] !== this.props[name],
+    );
+  }
+
+  componentDidMount() {
+    this.watch();
+  }
+
+  componentDidUpdate(previous) {
+    if (previous.value !== this.props.value) this.watch();
+  }
+
+  componentWillUnmount() {
+    clearTimeout(this.timer);
+  }
+
+  watch() {
+    clearTimeout(this.timer);
+    const { value, field } = this.props;
+    if (!value || typeof value !== "string") return;
+    let tries = 0;
+    let waited = false;
+    const check = () => {
+      const asset = this.props.getAsset(value, field);
+      if (asset && asset.path !== "empty.svg") {
+        if (waited) {
+          this.getAsset = (...args) => this.props.getAsset(...args);
+          this.forceUpdate();
+        }
+        return;
+      }
+      waited = true;
+      tries += 1;
+      if (tries < 100) this.timer = setTimeout(check, 200);
+    };
+    check();
+  }
+
+  render() {
+    return React.createElement(baseImage.control, { ...this.props, getAsset: this.getAsset });
+  }
+}
+CMS.registerWidget("image", ImageControl, baseImage.preview, baseImage.schema);
 
 // Decap's YAML front-matter, without the empty values its widgets leave behind: a cleared number
 // is "", an untouched group is {}; the strict reader would reject "" where a number belongs and a
@@ -122,12 +214,19 @@ function prune(value) {
 }
 
 const yamlFrontmatter = frontmatterYAML();
-CMS.registerCustomFormat("bantin-frontmatter", "md", {
+const bantinFormat = {
   fromFile: (content) => yamlFrontmatter.fromFile(content),
   toFile: (data, sortedKeys, comments) => {
     const { body, ...fields } = data;
     return yamlFrontmatter.toFile({ ...prune(fields), body: body || "" }, sortedKeys, comments);
   },
+};
+CMS.registerCustomFormat("bantin-frontmatter", "md", bantinFormat);
+
+// The build's own check before every save (admin/check.js).
+CMS.registerEventListener({
+  name: "preSave",
+  handler: (event) => checkBeforeSaving(event, { toFile: (data) => bantinFormat.toFile(data) }),
 });
 
 // index.html checks this to tell staff when the bundle is missing (make admin builds it).

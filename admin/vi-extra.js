@@ -36,11 +36,17 @@ export default {
         },
       },
       image: {
+        chooseUrl: "Chèn ảnh từ địa chỉ web",
+        replaceUrl: "Thay bằng địa chỉ web",
+        promptUrl: "Nhập địa chỉ web của ảnh",
         chooseMultiple: "Chọn ảnh",
         addMore: "Thêm ảnh",
         removeAll: "Bỏ tất cả ảnh",
       },
       file: {
+        chooseUrl: "Chèn tệp từ địa chỉ web",
+        replaceUrl: "Thay bằng địa chỉ web",
+        promptUrl: "Nhập địa chỉ web của tệp",
         chooseMultiple: "Chọn tệp",
         addMore: "Thêm tệp",
         removeAll: "Bỏ tất cả tệp",
@@ -60,5 +66,9 @@ export default {
     },
     mediaLibraryModal: { close: "Đóng" },
   },
-  ui: { settingsDropdown: { account: "Tài khoản" } },
+  ui: {
+    settingsDropdown: { account: "Tài khoản" },
+    // The check before saving (admin/check.js) says what is wrong; the server's refusal too.
+    toast: { onFailToPersist: "Chưa lưu được bài: %{details}" },
+  },
 };

@@ -1,0 +1,314 @@
+"""The web editor in Chromium against the editor server of `make admin` (bantin_editor.server).
+
+One site, one server and one logged-in page for the module: staff type and paste Vietnamese
+numbers, try to save figures the build refuses, pick a photo from a year folder, and the
+rendered editor is searched for English left in its interface.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from PIL import Image
+
+from tests.conftest import ROOT, SITES, build_site
+from tests.test_admin import _free_port, _wait_for_port, admin_bundle  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+POST = "content/articles/2022/so-ket-6-thang-2022.md"
+POST_TEXT = """---
+title: "Hội nghị sơ kết 6 tháng đầu năm 2022"
+date: 2022-04-20 08:30
+category: Tin hoạt động
+slug: so-ket-6-thang-2022
+image: images/2021/hoi-nghi.jpg
+image_alt: "Quang cảnh hội nghị"
+# Số liệu của Phòng Tổ chức cán bộ
+ket_qua:
+  ky: {tu: 2021-10-01, den: 2022-03-31}
+  viec:
+    co_dieu_kien: 5588
+    giai_quyet_xong: 2000
+    ty_le: 35.79
+  tien:
+    co_dieu_kien: 552834000000
+    giai_quyet_xong: 70000000000
+---
+Sáng 20/4, Cục tổ chức hội nghị sơ kết.
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, admin_bundle):  # noqa: F811
+    """A site with a post whose photo is in a year folder, its preview build, the server."""
+    repo = tmp_path_factory.mktemp("editor")
+    shutil.copytree(SITES / "basic", repo / "content")
+    (repo / "content/images/2021").mkdir(parents=True)
+    Image.new("RGB", (160, 100), (200, 50, 50)).save(repo / "content/images/2021/hoi-nghi.jpg")
+    Image.new("RGB", (160, 100), (50, 50, 200)).save(repo / "content/images/2021/khac.jpg")
+    (repo / POST).parent.mkdir(parents=True)
+    (repo / POST).write_text(POST_TEXT, encoding="utf-8")
+    output = repo / "output"
+    result = build_site(
+        repo / "content",
+        output,
+        "-e",
+        "BANTIN_FAIL_ON_PROBLEMS=false",
+        "BANTIN_PREVIEW=true",
+        f'BANTIN_ADMIN_BUNDLE="{admin_bundle}"',
+    )
+    assert result.returncode == 0, result.stderr
+    port = _free_port()
+    command = [sys.executable, "-m", "bantin_editor.server", "--settings", "pelicanconf.py"]
+    command += ["--content", str(repo / "content"), "--output", str(output), "--port", str(port)]
+    server = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": f"{ROOT / 'plugins'}{os.pathsep}{ROOT}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_for_port(port)
+        yield f"http://127.0.0.1:{port}", repo
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page(browser, site):
+    base, _ = site
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # After a refused save: leave the entry (accept), and do not bring back the refused text
+    # from Decap's local backup when it is opened again (dismiss).
+    page.on(
+        "dialog",
+        lambda dialog: dialog.dismiss() if "sao lưu" in dialog.message else dialog.accept(),
+    )
+    page.goto(base + "/admin/")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_text("Bộ sưu tập").wait_for(timeout=30_000)
+    yield page
+    context.close()
+    # A refused save ends in Decap's own rejected promises ("Object", "undefined"): not errors.
+    assert [e for e in errors if e not in ("Object", "undefined")] == []
+
+
+def _open_post(page, base):
+    # Through the list: the same address again would keep what the last test left unsaved.
+    page.goto(base + "/admin/#/collections/tin")
+    page.get_by_text("Hội nghị sơ kết 6 tháng đầu năm 2022").wait_for()
+    page.goto(base + "/admin/#/collections/tin/entries/2022/so-ket-6-thang-2022")
+    page.locator('[id^="title-field-"]').wait_for(timeout=30_000)
+
+
+def _open_results(page):
+    page.get_by_role("button", name="Mở ra").first.click()  # Kết quả thi hành án
+    page.locator('[id^="giai_quyet_xong-field-"]').first.wait_for()
+    page.get_by_role("button", name="Mở ra").first.click()  # Về tiền
+
+
+def _figure(page, name, index=0):
+    return page.locator(f'input[id^="{name}-field-"]').nth(index)
+
+
+def _note(page, name, index=0):
+    return page.locator(f'[id^="bt-so-{name}-field-"]').nth(index)
+
+
+def _save(page):
+    page.get_by_role("button", name="Công bố", exact=True).click()
+    page.get_by_text("Công bố ngay").click()
+
+
+def _wait_for_change(path, before, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.read_bytes() != before:
+            return path.read_text(encoding="utf-8")
+        time.sleep(0.2)
+    raise AssertionError(f"the editor did not save {path.name}")
+
+
+def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    diff = list(difflib.ndiff(before.splitlines(), after.splitlines()))
+    return (
+        [line[2:] for line in diff if line.startswith("- ")],
+        [line[2:] for line in diff if line.startswith("+ ")],
+    )
+
+
+def test_typed_and_pasted_numbers_are_saved_as_numbers(page, site):
+    from playwright.sync_api import expect
+
+    base, repo = site
+    post = repo / POST
+    before = post.read_bytes()
+    _open_post(page, base)
+    _open_results(page)
+    resolved = _figure(page, "giai_quyet_xong")
+    # English thousands or a Vietnamese decimal? The field says so and does not guess.
+    resolved.fill("")
+    resolved.press_sequentially("2,073")
+    expect(_note(page, "giai_quyet_xong")).to_contain_text("dấu phẩy là dấu thập phân")
+    expect(resolved).to_have_attribute("aria-invalid", "true")
+    resolved.fill("")
+    resolved.press_sequentially("2.073")
+    expect(_note(page, "giai_quyet_xong")).to_have_text("Trang sẽ in: 2.073")
+    rate = _figure(page, "ty_le")
+    rate.fill("")
+    rate.press_sequentially("37,10")
+    expect(_note(page, "ty_le")).to_have_text("Trang sẽ in: 37,10%")
+    money = _figure(page, "giai_quyet_xong", 1)
+    page.evaluate("text => navigator.clipboard.writeText(text)", "75.683.482.000")
+    money.click()
+    money.press("Control+A")
+    money.press("Control+V")
+    expect(money).to_have_value("75.683.482.000")
+    expect(_note(page, "giai_quyet_xong", 1)).to_have_text("Trang sẽ in: 75.683.482.000\xa0đồng")
+    _save(page)
+    after = _wait_for_change(post, before)
+    removed, added = _changed_lines(before.decode("utf-8"), after)
+    # Only the three edited lines changed: order, the comment, the other numbers are kept.
+    assert removed == [
+        "    giai_quyet_xong: 2000",
+        "    ty_le: 35.79",
+        "    giai_quyet_xong: 70000000000",
+    ]
+    assert added[0] == "    giai_quyet_xong: 2073"
+    assert added[1] in ("    ty_le: 37.1", "    ty_le: 37.10")
+    assert added[2] == "    giai_quyet_xong: 75683482000"
+    assert len(added) == 3
+
+
+def test_figures_the_build_refuses_are_not_saved(page, site):
+    from playwright.sync_api import expect
+
+    base, repo = site
+    post = repo / POST
+    before = post.read_bytes()
+    _open_post(page, base)
+    _open_results(page)
+    resolved = _figure(page, "giai_quyet_xong")
+    resolved.fill("6.000")  # more than co_dieu_kien (5588) in a published post
+    expect(_note(page, "giai_quyet_xong")).to_have_text("Trang sẽ in: 6.000")
+    _save(page)
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("Chưa lưu")
+    expect(dialog).to_contain_text(
+        "Kết quả thi hành án › Về việc › Giải quyết xong: "
+        "Giải quyết xong không thể nhiều hơn số có điều kiện thi hành"
+    )
+    expect(page.get_by_text("Chưa lưu được bài: bài có")).to_be_visible()
+    dialog.get_by_role("button", name="Đóng").click()
+    time.sleep(1)
+    assert post.read_bytes() == before
+    # Text Decap cannot read as a number: refused beside the field, nothing saved.
+    resolved.fill("37.1.0")
+    _save(page)
+    expect(page.locator("li", has_text="Không rõ «37.1.0»")).to_be_visible()
+    time.sleep(1)
+    assert post.read_bytes() == before
+
+
+def test_photo_from_a_year_folder(page, site):
+    from playwright.sync_api import expect
+
+    base, repo = site
+    post = repo / POST
+    before = post.read_bytes()
+    _open_post(page, base)
+    # The featured photo in images/2021/ shows (it was a blank box with decap-server).
+    photo = page.locator('[aria-label="Trường «Ảnh đại diện»"] img')
+    expect(photo).to_be_visible()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth === 160", arg=photo.element_handle()
+    )
+    page.get_by_role("button", name="Chọn hình khác").click()
+    card = page.get_by_text("khac.jpg", exact=True)
+    expect(card).to_be_visible()
+    card.click()
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+    _save(page)
+    after = _wait_for_change(post, before)
+    assert _changed_lines(before.decode("utf-8"), after) == (
+        ["image: images/2021/hoi-nghi.jpg"],
+        ["image: images/2021/khac.jpg"],
+    )
+
+
+# English words Decap shows where its Vietnamese locale has no string (lower case).
+ENGLISH = re.compile(
+    r"\b(string|object|list|image|file|code|block|insert|url|alt|title|text|save|delete|"
+    r"cancel|publish|search|add|choose|upload|media|entries|entry|collection|new|edit|close|"
+    r"loading|select|remove|replace|none|done|back|untitled|unnamed|component|link|heading)\b",
+    re.I,
+)
+COLLECT = """() => {
+  const found = new Set();
+  for (const el of document.querySelectorAll('*')) {
+    for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
+      const value = el.getAttribute(name);
+      if (value) found.add(value);
+    }
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const parent = walker.currentNode.parentElement;
+    const text = walker.currentNode.textContent.trim();
+    if (text && parent && parent.offsetParent !== null && !parent.closest('[contenteditable]'))
+      found.add(text);
+  }
+  return [...found];
+}"""
+
+
+def test_no_english_in_the_editor(page, site):
+    base, _ = site
+    seen = set()
+
+    def collect():
+        seen.update(page.evaluate(COLLECT))
+
+    page.goto(base + "/admin/#/collections/tin")
+    page.get_by_text("Hội nghị sơ kết 6 tháng đầu năm 2022").wait_for()
+    collect()
+    _open_post(page, base)
+    _open_results(page)
+    collect()
+    # The rich-text toolbar's «Chèn thành phần» menu, and the photo dialog it opens.
+    page.get_by_role("button", name="Chèn thành phần").click()
+    collect()
+    page.get_by_role("menuitem", name="Ảnh").click()
+    page.locator('[id^="alt-field-"]').wait_for()
+    collect()
+    page.goto(base + "/admin/#/collections/tin")
+    page.get_by_role("button", name="Tập tin").click()  # the media library of the whole site
+    page.get_by_text("khac.jpg", exact=True).wait_for()
+    collect()
+    # Content (titles, file names, slugs) is not interface: only strings of the editor count.
+    english = sorted(
+        text
+        for text in seen
+        if ENGLISH.search(text) and not re.search(r"\.(jpe?g|png|svg|pdf)\b|^[a-z0-9-]+$", text)
+    )
+    assert english == []
+    labels = [text for text in seen if text.startswith("Trường ")]
+    assert "Trường «Tiêu đề»" in labels and "Trường «Giải quyết xong»" in labels
