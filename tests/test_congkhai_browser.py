@@ -95,3 +95,26 @@ def test_site_search_finds_an_entry_typed_without_accents(page, site):
     )
     links = page.locator(".bt-search__title a").evaluate_all("els => els.map(e => e.pathname)")
     assert links[0] == "/cong-khai/chua-co-dieu-kien/2024-vi-thanh-02/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        LIST,
+        "/cong-khai/chua-co-dieu-kien/2025-vi-thanh-04/",
+        "/cong-khai/chua-co-dieu-kien/2024-vi-thanh-05/",
+        "/cong-khai/dau-gia/",
+        "/cong-khai/dau-gia/lua-chon-het-han/",
+    ],
+)
+def test_pages_pass_axe_on_a_phone(browser, site, path):
+    from tests.test_browser_theme import run_axe
+
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(site + path)
+    assert run_axe(page) == []
+    # Light on a phone: nothing wider than the screen but the scrolling tables.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    context.close()
