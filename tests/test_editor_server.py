@@ -129,6 +129,8 @@ def site(tmp_path):
     (content / "documents" / "2021").mkdir(parents=True)
     (content / "documents" / "2021" / "bao-cao.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     (content / "data").mkdir()
+    shutil.copytree(SITES / "congkhai" / "cong-khai", content / "cong-khai")
+    shutil.copy(SITES / "congkhai" / "data" / "don_vi.yml", content / "data" / "don_vi.yml")
     (content / "articles" / "2021" / "hoi-nghi-co-anh.md").write_text(
         PHOTO_POST_TEXT, encoding="utf-8"
     )
@@ -663,6 +665,40 @@ def test_entries_of_year_folders_are_listed_and_deleted_in_scope(site):
     assert status == 200
     assert not (site.root / PHOTO_POST).exists()
     assert not (site.content / "images" / "2021" / "hoi-nghi.jpg").exists()
+
+
+NOTICE = "content/cong-khai/dau-gia/dau-gia-co-ket-qua.yml"
+
+
+def test_public_notice_round_trip_and_judge(site):
+    """content/cong-khai/ entries (bantin_congkhai): YAML files, judged by that plugin."""
+    before = site.read(NOTICE)
+    data = yaml.safe_load(before)
+    unchanged = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    assert unchanged != before.decode()
+    status, answer = _save(site, NOTICE, unchanged)
+    assert status == 200 and answer["problems"] == [], answer
+    assert site.read(NOTICE) == before
+    status, answer = _save(site, NOTICE, unchanged.replace("285000000", "300000000"))
+    assert status == 200, answer
+    assert _changed_lines(before, site.read(NOTICE)) == [
+        "-gia_khoi_diem: 285000000",
+        "+gia_khoi_diem: 300000000",
+    ]
+    edited = site.read(NOTICE)
+    status, answer = _save(site, NOTICE, unchanged.replace("ngay_dang:", "ngay_dangx:"))
+    assert status == 422 and "ngay_dangx" in answer["error"], answer
+    assert site.read(NOTICE) == edited
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["content/cong-khai/dau-gia/x.md", "content/cong-khai/khac/x.yml", "content/cong-khai/x.yml"],
+)
+def test_public_notices_only_in_their_folders(site, path):
+    status, answer = _save(site, path, "loai: dau_gia\n")
+    assert status == 403, answer
+    assert not (site.root / path).exists()
 
 
 # --- The command make admin runs --------------------------------------------------------------

@@ -5,8 +5,10 @@ answers it without any HTTP (``handle(body) → (status, payload)``), and :mod:`
 the live preview's address. Compared with the npm ``decap-server`` it replaces:
 
 - **Scope.** Entries are read and written only under the content folder's article and page
-  folders (``ARTICLE_PATHS``, ``PAGE_PATHS``, Markdown files only), media only under ``images/``
-  and ``documents/``. Absolute paths, ``..``, backslashes and symbolic links are refused (403)
+  folders (``ARTICLE_PATHS``, ``PAGE_PATHS``, Markdown files only) and, with the
+  ``bantin_congkhai`` plugin, its notice folders (``cong-khai/<kind>/*.yml``, judged by
+  ``bantin_congkhai.editor.judge``, no drafts); media only under ``images/`` and
+  ``documents/``. Absolute paths, ``..``, backslashes and symbolic links are refused (403)
   with a Vietnamese message. Paths come as Decap writes them, from the repository
   (``content/articles/2021/x.md``), or from the content folder (``images/2021/x.jpg``).
 - **Media.** ``getMedia`` lists a media folder with its year folders, paths as the site writes
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import glob
 import hashlib
@@ -55,7 +58,7 @@ from bantin_frontmatter.fields import schema
 from bantin_frontmatter.loader import StrictLoader
 from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader
 
-from .roundtrip import merge_entry, split_entry
+from .roundtrip import merge_entry, merge_front, split_entry
 
 MEDIA_ROOTS = tuple(ALLOWED)  # images, documents
 ENTRY_EXTENSIONS = (".md", ".markdown")
@@ -90,6 +93,15 @@ class EditorBackend:
         self.entry_roots = tuple(
             p.strip("/") for p in (*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"])
         )
+        # Public notices (bantin_congkhai): YAML entries under content/cong-khai/<kind>/, judged
+        # by that plugin's own rules.
+        self.data_folders = {}
+        if "bantin_congkhai" in settings.get("PLUGINS", ()):
+            from bantin_congkhai.editor import judge as judge_notice
+            from bantin_congkhai.model import FOLDERS
+
+            self.data_folders = dict.fromkeys(FOLDERS, judge_notice)
+        self.entry_places = (*self.entry_roots, *{f.split("/")[0] for f in self.data_folders})
         schema()  # the blocks (ket_qua) the build's plugins register, here without Pelican
         self.reader = BantinMarkdownReader(settings)
         self.timezone = ZoneInfo(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
@@ -151,10 +163,18 @@ class EditorBackend:
         return current, parts
 
     def _entry(self, path) -> tuple[Path, list[str]]:
-        target, parts = self._resolve(path, self.entry_roots)
-        if not parts[-1].endswith(ENTRY_EXTENSIONS):
-            raise _refused(path, "bài viết phải là tệp .md")
+        target, parts = self._resolve(path, self.entry_places)
+        if parts[0] in self.entry_roots:
+            if not parts[-1].endswith(ENTRY_EXTENSIONS):
+                raise _refused(path, "bài viết phải là tệp .md")
+        elif "/".join(parts[:-1]) not in self.data_folders or not parts[-1].endswith(".yml"):
+            raise _refused(path, "mục công khai phải là tệp .yml trong thư mục của loại mục")
         return target, parts
+
+    def _notice_judge(self, target: Path):
+        """The public notices' judge for an entry in their folders, else None."""
+        folder = target.parent.relative_to(self.content).as_posix()
+        return self.data_folders.get(folder)
 
     def _media(self, path) -> tuple[Path, list[str]]:
         return self._resolve(path, MEDIA_ROOTS)
@@ -179,7 +199,7 @@ class EditorBackend:
         extension = str(params.get("extension") or "md").lstrip(".")
         depth = int(params.get("depth") or 1)
         parts = self._parts(folder)
-        if parts[0] not in self.entry_roots:
+        if parts[0] not in self.entry_roots and "/".join(parts) not in self.data_folders:
             raise _refused(folder, "trình soạn thảo chỉ đọc bài trong thư mục bài viết, trang")
         base = self.content.joinpath(*parts)
         if any(self.content.joinpath(*parts[: i + 1]).is_symlink() for i in range(len(parts))):
@@ -226,6 +246,10 @@ class EditorBackend:
 
     def judge(self, target: Path, raw: str) -> dict:
         """The build's verdict on ``raw`` saved at ``target``: problems, status, publishable."""
+        notice_judge = self._notice_judge(target)
+        if notice_judge:  # a notice has no draft state: published as soon as it is saved
+            problems = [p.as_dict() for p in notice_judge(str(target), raw, self.settings)]
+            return {"problems": problems, "status": "published", "publishable": not problems}
         _, metadata = self.reader.read_bytes(raw.encode("utf-8"), str(target))
         problems = [p.as_dict() for p in metadata.get(PROBLEMS_KEY, ())]
         return {"problems": problems, "status": self._status(raw), "publishable": not problems}
@@ -285,7 +309,10 @@ class EditorBackend:
         original = target.read_bytes().decode("utf-8", "replace") if target.exists() else None
         raw = self._rewrite_references(str(data_file["raw"]), moved, original or "")
         if original is not None:
-            raw = merge_entry(original, raw)
+            merge = merge_front if target.suffix == ".yml" else merge_entry
+            # Not YAML at all: written as sent (if a draft), and the judge says what is wrong.
+            with contextlib.suppress(yaml.YAMLError):
+                raw = merge(original, raw)
         verdict = self.judge(destination, raw)
         if verdict["problems"] and verdict["status"] != "draft":
             listing = "\n".join(f"- {p['text']}" for p in verdict["problems"])
