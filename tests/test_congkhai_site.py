@@ -202,7 +202,10 @@ def test_preview_lists_the_duties_and_indexing_can_be_allowed(tmp_path):
         ("Sửa", "còn 2 ngày làm việc"),
         ("Đăng", "còn 3 ngày làm việc"),
     ]
+    data = json.loads((output / "cong-khai/viec-can-lam/viec-can-lam.json").read_text())
+    assert [(d["viec"], d["han"], d["con_lai"]) for d in data][-1] == ("Đăng", "2026-02-26", 3)
     assert "/cong-khai/chua-co-dieu-kien/2024-vi-thanh-01/" in (output / "sitemap.xml").read_text()
+    assert "2024-vi-thanh-05" not in (output / "sitemap.xml").read_text()
     assert (
         page(output, "cong-khai/chua-co-dieu-kien/2024-vi-thanh-01").find(
             "meta", attrs={"name": "robots"}

@@ -23,6 +23,7 @@ Settings, defaults in :data:`DEFAULT_SETTINGS`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import sys
@@ -39,7 +40,7 @@ from bantin_frontmatter.reader import display_path
 from bantin_search.folding import fold, search_meta
 
 from . import notrace
-from .duties import DEFAULT_DEADLINES, duties, format_report
+from .duties import DEFAULT_DEADLINES, duties, duties_as_data, format_report
 from .model import AUCTION, DEBTOR, FOLDERS, parse_entry
 from .workdays import WorkCalendar
 
@@ -371,6 +372,11 @@ class PublicNoticesGenerator(Generator):
                 list_url=DUTIES_URL,
                 page=EntryPage(None, DUTIES_URL, "", "hidden", None),
             )
+            # The same list for the web editor to show beside its entries.
+            path = os.path.join(self.output_path, DUTIES_URL, "viec-can-lam.json")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(duties_as_data(state.duties), handle, ensure_ascii=False, indent=1)
         self.write_feed(state)
         notrace.write_manifest(self.output_path, state.withdrawn)
 

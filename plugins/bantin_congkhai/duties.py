@@ -138,6 +138,22 @@ def _notice_duties(notice: AuctionNotice, today, calendar, limits):
         yield _duty("ket_qua", notice, notice.ends.date(), calendar, today, limits)
 
 
+def duties_as_data(found: list[Duty]) -> list[dict]:
+    """The duties as plain data (the live preview's JSON for the web editor)."""
+    return [
+        {
+            "viec": d.action_label,
+            "tep": d.source,
+            "muc": d.title,
+            "han": d.due.isoformat(),
+            "con_lai": d.days_left,
+            "qua_han": d.overdue,
+            "text": d.format(),
+        }
+        for d in found
+    ]
+
+
 def format_report(found: list[Duty], today: dt.date) -> str:
     """The duties as staff read them in the build's output, ``make check`` and the preview."""
     if not found:
