@@ -553,3 +553,26 @@ def test_editor_forms_are_made_from_the_same_field_descriptions():
     problems = judge(path, DEBTOR_TEXT.replace("vi-thanh\n", "vi-than\n"), settings)
     assert [(p.line, p.field) for p in problems] == [(3, "don_vi")]
     assert problems[0].source.endswith("cong-khai/chua-co-dieu-kien/2026-cuc-07.yml")
+
+
+def test_list_groups_units_in_data_order_years_newest_first_names_vietnamese_order():
+    from bantin_congkhai import group_by_unit_year
+
+    decision = _debtor().quyet_dinh_chua_co_dieu_kien
+    earlier = decision.__class__("2/QĐ", D(2024, 5, 6))
+    entries = [
+        _debtor(ho_ten="Đỗ Văn Mẫu"),
+        _debtor(ho_ten="Dương Thị Thử"),
+        _debtor(ho_ten="Bùi Văn Ví Dụ"),
+        _debtor(ho_ten="Ấn Văn Mẫu", quyet_dinh_chua_co_dieu_kien=earlier),
+        _debtor(ho_ten="Cao Văn Mẫu", don_vi="cuc"),
+    ]
+    groups = group_by_unit_year(entries, UNITS)
+    shown = [(u.ma, [(y, [e.ho_ten for e in es]) for y, es in years]) for u, years in groups]
+    assert shown == [
+        ("cuc", [(2025, ["Cao Văn Mẫu"])]),
+        (
+            "vi-thanh",
+            [(2025, ["Bùi Văn Ví Dụ", "Dương Thị Thử", "Đỗ Văn Mẫu"]), (2024, ["Ấn Văn Mẫu"])],
+        ),
+    ]

@@ -37,6 +37,7 @@ from pelican.generators import Generator
 from bantin_core.problems import Problem, problem_log
 from bantin_frontmatter.fields import FieldContext, earliest_date
 from bantin_frontmatter.reader import display_path
+from bantin_ketqua.model import _name_order  # the house's Vietnamese alphabetical order
 from bantin_search.folding import fold, search_meta
 
 from . import notrace
@@ -232,7 +233,8 @@ def _entry_texts(entry) -> list[str]:
 
 
 def group_by_unit_year(debtors, units) -> list[tuple]:
-    """[(unit, [(year, [entries by name])…])…] in the order of don_vi.yml (the agency first)."""
+    """[(unit, [(year, [entries])…])…]: units in the order of don_vi.yml (the agency first),
+    years newest first, names in Vietnamese alphabetical order (Đ after D)."""
     order = list(units)
     groups: dict = {}
     for entry in debtors:
@@ -241,7 +243,7 @@ def group_by_unit_year(debtors, units) -> list[tuple]:
         (
             units[code],
             [
-                (year, sorted(groups[code][year], key=lambda e: fold(e.ho_ten)))
+                (year, sorted(groups[code][year], key=lambda e: _name_order(e.ho_ten)))
                 for year in sorted(groups[code], reverse=True)
             ],
         )
@@ -270,9 +272,14 @@ class PublicNoticesGenerator(Generator):
         calendar = calendar_of(settings)
         found = duties(entries, today, calendar, own["BANTIN_CONGKHAI_HAN"])
         debtors = [e for e in entries if e.kind == DEBTOR and e.published_on(today)]
+        # Current ones first, the nearest deadline first; then the expired, latest first.
         notices = sorted(
             (e for e in entries if e.kind == AUCTION and e.published_on(today)),
-            key=lambda n: (n.expired_on(today), -n.ends.timestamp(), n.slug),
+            key=lambda n: (
+                n.expired_on(today),
+                -n.ends.timestamp() if n.expired_on(today) else n.ends.timestamp(),
+                n.slug,
+            ),
         )
         state = PublicNotices(
             today=today,
