@@ -1,23 +1,28 @@
-"""Pelican plugin: build speed — pages rendered on every core, unchanged pages reused.
+"""Pelican plugin: the engine room — every speed device of the build, behind one switch.
 
-Enable it in ``PLUGINS`` (any position). It replaces Pelican's writer with
-:class:`.writer.BantinWriter`: pages are queued while the generators run and rendered just
-before static files are copied, by ``BANTIN_BUILD_WORKERS`` processes (default: one per core);
-a page whose inputs did not change since the last build (:mod:`.fingerprint`) is linked from
-the page cache in ``CACHE_PATH/pages`` instead (``BANTIN_PAGE_CACHE = False`` turns that off;
-so does ``LOAD_CONTENT_CACHE = False``, as ``make publish`` sets it).
-The output is byte-identical to a clean build's (``tests/test_incremental.py``).
+``BANTIN_ENGINE = True`` (pelicanconf.py; see docs/may-dong-co.md). While it is on, and only
+for the Pelican and Markdown versions the changes were written against
+(:data:`.pelican_fixes.WRITTEN_AGAINST`):
 
-It also replaces Pelican code that is quadratic in the number of articles
-(:mod:`.pelican_fixes`), and during output it remembers each article's URL and ``save_as``
-once computed: Pelican recomputes them from the URL settings on every access (46,000 times
-for 2,000 articles). The previous output is removed in the background (:mod:`.output`).
+- Pelican's writer is replaced by :class:`.writer.BantinWriter`: pages are queued while the
+  generators run and rendered just before static files are copied, by
+  ``BANTIN_BUILD_WORKERS`` forked processes (default: one per core); a page whose inputs did
+  not change since the last build (:mod:`.fingerprint`) is linked from the page cache in
+  ``CACHE_PATH/pages`` instead (``BANTIN_PAGE_CACHE = False`` or ``LOAD_CONTENT_CACHE =
+  False``, as ``make publish`` sets it, render every page). Output byte-identical to a clean
+  build's (``tests/test_incremental.py``) and to a build with the engine off
+  (``tests/test_engine_switch.py``);
+- the Pelican functions in :data:`.pelican_fixes.REPLACEMENTS` are replaced (each with its
+  patch in docs/patches/), the Markdown inline pre-filter is added (bantin_frontmatter.inline);
+- the garbage collector leaves the build's long-lived objects alone, compiled templates are
+  kept in ``CACHE_PATH/jinja``.
+
+Off, Pelican and the feature plugins build the same site in one process.
 """
 
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import re
 import shutil
@@ -30,11 +35,8 @@ from pelican.utils import memoized
 from bantin_core.engine import engine_on
 from bantin_frontmatter.inline import with_prefilter
 
-from . import output, pelican_fixes
-from .writer import STATE as _state
+from . import pelican_fixes
 from .writer import BantinWriter
-
-logger = logging.getLogger("bantin")
 
 
 def get_writer(pelican):
@@ -62,28 +64,6 @@ def prune_old_caches(settings) -> None:
 _CODE_CACHE = re.compile(r"pelican-[0-9a-f]{16}")
 
 
-def finish(pelican):
-    pelican_fixes.STAT_STAMPS.save()
-    pelican_fixes.wait_for_cache_writers()
-    output.wait()
-    writer = _state["writer"]
-    _state["frozen"] = False
-    if writer is None:
-        return
-    _state["writer"] = None
-    writer.flush()
-    writer.prune_cache()
-    stats = writer.stats
-    logger.info(
-        "Trang: %s dựng mới, %s không đổi (lấy lại từ lần dựng trước).",
-        stats["rendered"],
-        stats["reused"],
-    )
-
-
-_builds = {"started": 0}
-
-
 def start_build(_pelican) -> None:
     """Start of a build (``get_generators``, sent once per build, before any generator).
 
@@ -99,9 +79,7 @@ def start_build(_pelican) -> None:
             if isinstance(value, memoized):
                 value.cache.clear()
     gc.unfreeze()
-    if _builds["started"]:
-        gc.collect()
-    _builds["started"] += 1
+    gc.collect()
 
 
 def freeze_objects(*_args, **_kwargs) -> None:
@@ -135,16 +113,13 @@ def unfreeze_objects(_pelican) -> None:
     gc.unfreeze()
 
 
-def prune(pelican) -> None:
-    """End of every build, engine on or off: caches of earlier code versions go."""
-    prune_old_caches(pelican.settings)
-
-
 #: The engine's signal receivers: connected while the engine is on. None of them needs
-#: another receiver of the same signal to have run before it.
+#: another receiver of the same signal to have run before it, and none ends the process. The
+#: end of the engine's work (pages written, caches saved, old output removed) is not a
+#: ``finalized`` receiver: it runs when StaticGenerator has copied the static files
+#: (:func:`.pelican_fixes.end_of_output`), before any ``finalized`` receiver.
 RECEIVERS = (
     (signals.get_writer, get_writer),
-    (signals.finalized, finish),
     (signals.get_generators, start_build),
     (signals.generator_init, cache_compiled_templates),
     # After each generator has loaded its content cache, and once every article is read.
@@ -158,15 +133,17 @@ RECEIVERS = (
 
 def start_engine(pelican) -> None:
     """``initialized`` (each Pelican object, before any generator): the engine room on or off
-    as ``BANTIN_ENGINE`` says. Off, Pelican's own code and writer run, and nothing here does."""
+    as ``BANTIN_ENGINE`` says, and only for the Pelican and Markdown versions it was written
+    against. Off, Pelican's own code and writer run, and nothing here does."""
     settings = pelican.settings
-    if engine_on(settings):
-        applied = pelican_fixes.install()
-        if pelican_fixes.version_matches("markdown"):
-            settings["MARKDOWN"] = with_prefilter(settings["MARKDOWN"])
+    prune_old_caches(settings)  # housekeeping, engine on or off
+    on = engine_on(settings)
+    if on and pelican_fixes.version_matches("markdown"):
+        settings["MARKDOWN"] = with_prefilter(settings["MARKDOWN"])
+    if on and pelican_fixes.version_matches("pelican"):
+        pelican_fixes.install()
         for signal, receiver in RECEIVERS:
             signal.connect(receiver)
-        logger.debug("[bantin_build] %d thay đổi của Pelican đang dùng.", len(applied))
     else:
         pelican_fixes.uninstall()
         for signal, receiver in RECEIVERS:
@@ -175,4 +152,3 @@ def start_engine(pelican) -> None:
 
 def register() -> None:
     signals.initialized.connect(start_engine)
-    signals.finalized.connect(prune)

@@ -30,9 +30,9 @@ from bantin_core.forked import Forked
 
 from . import output
 from . import pelican_copies as copies
-from .writer import STATE, BantinWriter
+from .writer import URLS_FINAL, BantinWriter
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("bantin")
 
 
 _strftime = utils.strftime
@@ -311,8 +311,10 @@ _get_url_setting = contents.Content.get_url_setting
 
 
 def _memoised_url_setting(self, key):
-    """``Content.get_url_setting``, remembered per object once the generators are done."""
-    if not STATE["frozen"]:
+    """``Content.get_url_setting``, remembered per object once the writer has started
+    (:data:`.writer.URLS_FINAL` in the build's context): metadata no longer change."""
+    context = getattr(self, "_context", None)
+    if not context or not context.get(URLS_FINAL):
         return _get_url_setting(self, key)
     cache = self.__dict__.get("_bantin_urls")
     if cache is None:
@@ -328,10 +330,28 @@ _generate_static_output = generators.StaticGenerator.generate_output
 
 
 def _flush_then_copy_static(self, writer):
-    """Render the queued pages before static files are copied (StaticGenerator runs last)."""
+    """Render the queued pages before static files are copied (StaticGenerator runs last),
+    then end the engine's work of the build (:func:`end_of_output`)."""
     if isinstance(writer, BantinWriter):
         writer.flush()
     _generate_static_output(self, writer)
+    if isinstance(writer, BantinWriter):
+        end_of_output(writer)
+
+
+def end_of_output(writer: BantinWriter) -> None:
+    """Every page written, the caches saved, the old output removed: done here, before any
+    ``finalized`` receiver runs, so none of them depends on the order Pelican runs them in
+    (bantin_core's verdict may end the build there)."""
+    STAT_STAMPS.save()
+    wait_for_cache_writers()
+    output.wait()
+    writer.prune_cache()
+    logger.info(
+        "Trang: %s dựng mới, %s không đổi (lấy lại từ lần dựng trước).",
+        writer.stats["rendered"],
+        writer.stats["reused"],
+    )
 
 
 # --- Every change to upstream behaviour, guarded by the version it was written against --------

@@ -35,9 +35,9 @@ from . import fingerprint
 
 logger = logging.getLogger(__name__)
 
-#: The build's writer, and whether content URLs may be remembered (see ``bantin_build``):
-#: true from the first page written, when every generator has settled its metadata.
-STATE = {"writer": None, "frozen": False}
+#: Set in the build's context from the first page written, when every generator has settled
+#: its metadata: content URLs may be remembered from then on (pelican_fixes).
+URLS_FINAL = "bantin_urls_final"
 #: Output folder → {page (path in the output) → its key} of the last build there. A page's
 #: bytes are a function of its key (what the page cache relies on): bantin_search uses it to
 #: skip reading pages it has seen.
@@ -72,7 +72,6 @@ class BantinWriter(Writer):
         self._build_digest: str | None = None
         self._site_digest: str | None = None
         self.stats = {"rendered": 0, "reused": 0}
-        STATE["writer"], STATE["frozen"] = self, False
         self._keys_by_name = PAGE_KEYS[os.path.abspath(output_path)] = {}
 
     # --- keys -----------------------------------------------------------------------------
@@ -123,7 +122,7 @@ class BantinWriter(Writer):
         """Pelican's ``Writer.write_file``, queueing pages instead of rendering them."""
         if not name:
             return
-        STATE["frozen"] = True
+        context[URLS_FINAL] = True
         base = self._snapshot(context)
 
         def localcontext_for(save_as, values):
