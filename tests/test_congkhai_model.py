@@ -576,3 +576,21 @@ def test_list_groups_units_in_data_order_years_newest_first_names_vietnamese_ord
             [(2025, ["Bùi Văn Ví Dụ", "Dương Thị Thử", "Đỗ Văn Mẫu"]), (2024, ["Ấn Văn Mẫu"])],
         ),
     ]
+
+
+def test_the_build_day_is_fixed_at_the_start_and_renders_pages_again_the_next_day():
+    from types import SimpleNamespace
+
+    from bantin_build.fingerprint import build_digest
+    from bantin_congkhai import BUILD_DAY, fix_the_day, today_of
+    from tests.conftest import SITES, get_settings
+
+    days = []
+    for written in ("2026-02-23", "2026-02-24"):
+        settings = get_settings(PATH=str(SITES / "congkhai"), BANTIN_CONGKHAI_HOM_NAY=written)
+        fix_the_day(SimpleNamespace(settings=settings))
+        assert settings[BUILD_DAY] == written
+        settings["BANTIN_CONGKHAI_HOM_NAY"] = ""  # from now on the build's own day is used
+        assert today_of(settings) == D.fromisoformat(written)
+        days.append(build_digest(settings))
+    assert days[0] != days[1]  # every page cached yesterday is rendered again today

@@ -22,6 +22,7 @@ Settings, defaults in :data:`DEFAULT_SETTINGS`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -69,11 +70,32 @@ def settings_of(settings) -> dict:
     return {**DEFAULT_SETTINGS, **{k: v for k, v in settings.items() if k in DEFAULT_SETTINGS}}
 
 
+#: The day this build reckons with, fixed when it starts (see :func:`fix_the_day`).
+BUILD_DAY = "BANTIN_CONGKHAI_NGAY_DUNG"
+
+
 def today_of(settings) -> dt.date:
-    written = settings_of(settings)["BANTIN_CONGKHAI_HOM_NAY"]
+    """The day deadlines and expiry are reckoned on: the setting, else the build's day, else
+    today in the site's time zone."""
+    written = settings_of(settings)["BANTIN_CONGKHAI_HOM_NAY"] or settings.get(BUILD_DAY)
     if written:
         return dt.date.fromisoformat(str(written))
     return dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC")).date()
+
+
+def fix_the_day(pelican) -> None:
+    """Write the build's day into its settings when it starts.
+
+    One day for the whole build (a build running over midnight does not mark half its pages
+    with each day), and pages that show it (expired notices, what is published) are rendered
+    again the next day: the page cache (bantin_build) keys pages on the settings, not on the
+    clock.
+    """
+    settings = pelican.settings
+    settings.pop(BUILD_DAY, None)  # the live preview builds again with the same settings
+    # BANTIN_CONGKHAI_HOM_NAY written wrong: check_settings reports it.
+    with contextlib.suppress(ValueError):
+        settings[BUILD_DAY] = today_of(settings).isoformat()
 
 
 def calendar_of(settings) -> WorkCalendar:
@@ -441,5 +463,6 @@ def purge_after_build(pelican):
 
 
 def register():
+    signals.initialized.connect(fix_the_day)
     signals.get_generators.connect(add_generator)
     signals.finalized.connect(purge_after_build)
