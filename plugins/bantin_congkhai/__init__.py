@@ -93,6 +93,8 @@ def fix_the_day(pelican) -> None:
     """
     settings = pelican.settings
     settings.pop(BUILD_DAY, None)  # the live preview builds again with the same settings
+    if not any(os.path.isdir(os.path.join(settings["PATH"], f)) for f in FOLDERS):
+        return  # no notices: nothing depends on the day
     # BANTIN_CONGKHAI_HOM_NAY written wrong: check_settings reports it.
     with contextlib.suppress(ValueError):
         settings[BUILD_DAY] = today_of(settings).isoformat()
