@@ -127,6 +127,79 @@ def test_period_archives_are_pelicans(dates, order):
     assert ours == theirs
 
 
+class _Group:
+    def __init__(self, number: int):
+        self.save_as = self.url = self.page_name = self.slug = f"nhom-{number}"
+
+
+class _Generator:
+    """What ArticlesGenerator.generate_tags / _categories / _authors read."""
+
+    def __init__(self, dates: list, groups: list):
+        self.dates = self.articles = dates
+        self.tags = dict(groups)
+        self.categories = self.authors = groups
+        self.context = {}
+
+    def get_template(self, name):
+        return name
+
+
+@given(
+    count=st.integers(0, 40),
+    memberships=st.lists(st.lists(st.integers(0, 39), max_size=12), max_size=8),
+    order=st.randoms(use_true_random=False),
+)
+def test_group_pages_list_pelicans_dates(count, memberships, order):
+    """Each tag's, category's and author's ``dates`` as Pelican's own methods give them."""
+    dates = [_Dated(index) for index in range(count)]
+    order.shuffle(dates)
+    groups = [
+        (_Group(number), [dates[i] for i in members if i < count])
+        for number, members in enumerate(memberships)
+    ]
+    for name in ("generate_tags", "generate_categories", "generate_authors"):
+        written = {"ours": [], "pelican": []}
+        for who, method in (
+            ("ours", getattr(pelican_copies, name)),
+            ("pelican", upstream(f"pelican.generators.ArticlesGenerator.{name}")),
+        ):
+            method(
+                _Generator(dates, groups),
+                lambda save_as, *args, log=written[who], **kwargs: log.append(
+                    (save_as, [id(item) for item in kwargs["dates"]])
+                ),
+            )
+        assert written["ours"] == written["pelican"], name
+
+
+@given(
+    count=st.integers(0, 30),
+    groups=st.lists(st.integers(0, 5), max_size=30),
+    translated=st.lists(st.booleans(), max_size=30),
+)
+def test_translations_are_pelicans(count, groups, translated):
+    """process_translations: the same originals and translations, in the same order."""
+
+    def items():
+        made = []
+        for index in range(min(count, len(groups), len(translated))):
+            item = _Dated(index)
+            item.slug, item.lang = f"bai-{groups[index]}", "en" if translated[index] else "vi"
+            item.in_default_lang = not translated[index]
+            item.metadata, item.source_path = {}, f"bai-{index}.md"
+            made.append(item)
+        return made
+
+    ours_items, their_items = items(), items()
+    ours = pelican_copies.process_translations(ours_items, "slug")
+    theirs = upstream("pelican.generators.process_translations")(their_items, "slug")
+    assert [[i.date for i in part] for part in ours] == [[i.date for i in part] for part in theirs]
+    assert [[t.date for t in i.translations] for i in ours_items] == [
+        [t.date for t in i.translations] for i in their_items
+    ]
+
+
 # --- Guards: the upstream code each change was written against ---------------------------------
 
 #: sha256 of ``inspect.getsource`` of every upstream function the engine room replaces, wraps
