@@ -594,3 +594,21 @@ def test_the_build_day_is_fixed_at_the_start_and_renders_pages_again_the_next_da
         assert today_of(settings) == D.fromisoformat(written)
         days.append(build_digest(settings))
     assert days[0] != days[1]  # every page cached yesterday is rendered again today
+
+
+def test_details_a_shown_entry_shares_are_no_trace_of_a_withdrawn_one(tmp_path):
+    from bantin_congkhai.model import Withdrawal
+    from bantin_congkhai.notrace import check_output
+
+    withdrawn = _debtor(thu_hoi=Withdrawal("khac", D(2025, 6, 5), D(2025, 6, 6)))
+    co_debtor = _debtor(ho_ten="Trần Thị Cùng Án", dia_chi="Ấp 2, xã Mẫu", slug="2025-x-2")
+    (tmp_path / "index.html").write_text(
+        "<p>Trần Thị Cùng Án, Ấp 2, xã Mẫu, bản án 12/2023/DS-ST, 245/QĐ-CCTHADS</p>",
+        encoding="utf-8",
+    )
+    # The judgment and enforcement decision numbers are the co-debtor's too: still public.
+    assert check_output(tmp_path, [withdrawn, co_debtor]) == []
+    (tmp_path / "x.html").write_text("Ấp 1, xã Hỏa Lựu, thành phố Vị Thanh", encoding="utf-8")
+    (problem,) = check_output(tmp_path, [withdrawn, co_debtor])
+    assert problem.found == "«Ấp 1, xã Hỏa Lựu, thành phố Vị Thanh»"
+    assert check_output(tmp_path, [withdrawn]) != []

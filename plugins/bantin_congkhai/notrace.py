@@ -67,9 +67,21 @@ def readable_bytes(path: Path) -> bytes:
     return data
 
 
-def find_traces(roots, entries) -> list[tuple[Path, object, str]]:
-    """(file, entry, detail) for each withdrawn entry's detail found in a file under ``roots``."""
-    wanted = [(entry, text, _forms(text)) for entry in entries for text in needles(entry)]
+def shown_details(entries) -> set[str]:
+    """The details of the entries still shown: a co-debtor of the same judgment, a relative at
+    the same address, keep them public, so they are no trace of a withdrawn one."""
+    return {text for entry in entries if not entry.withdrawn for text in needles(entry)}
+
+
+def find_traces(roots, entries, shown=frozenset()) -> list[tuple[Path, object, str]]:
+    """(file, entry, detail) for each withdrawn entry's detail found in a file under ``roots``,
+    the details in ``shown`` (:func:`shown_details`) left out."""
+    wanted = [
+        (entry, text, _forms(text))
+        for entry in entries
+        for text in needles(entry)
+        if text not in shown
+    ]
     if not wanted:
         return []
     hits = []
@@ -95,7 +107,7 @@ def check_output(output_path, entries) -> list[Problem]:
     """Problems for each withdrawn entry still found in the built site (search index too)."""
     withdrawn = [e for e in entries if e.withdrawn]
     problems = []
-    for path, entry, text in find_traces([output_path], withdrawn):
+    for path, entry, text in find_traces([output_path], withdrawn, shown_details(entries)):
         problems.append(
             Problem(
                 entry.source,
@@ -146,7 +158,7 @@ def purge_withdrawn(settings, entries) -> list[Path]:
     removed: list[Path] = []
     if todo:
         search = roots[1]
-        for path, _entry, _text in find_traces(roots, todo):
+        for path, _entry, _text in find_traces(roots, todo, shown_details(entries)):
             target = path
             relative = path.relative_to(search) if path.is_relative_to(search) else None
             if relative is not None and relative.parts[0] in ("batches", "bundles"):
