@@ -132,7 +132,15 @@ export async function checkBeforeSaving({ entry }, { toFile }) {
   } catch {
     return undefined;
   }
-  const problems = verdict.problems || [];
+  // Files picked for upload are written only with the entry: a problem about one of them
+  // («Không tìm thấy tệp») is not one yet. The server judges the entry again with them.
+  const pending = (entry.get("mediaFiles")?.toJS?.() || [])
+    .filter((file) => file.draft)
+    .map((file) => String(file.path || file.name || "").split("/").pop())
+    .filter(Boolean);
+  const problems = (verdict.problems || []).filter(
+    (problem) => !pending.some((name) => String(problem.found || "").includes(name)),
+  );
   if (!problems.length) {
     closeDialog();
     return undefined;

@@ -9,6 +9,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 import pytest
@@ -186,7 +187,7 @@ def test_preview_links_follow_the_site_urls(tmp_path):
     assert collections["trang"]["preview_path"] == "{{fields.slug}}/"
 
 
-# --- The editor in a browser against decap-server ----------------------------------------------
+# --- The editor in a browser against the editor server (bantin_editor.server) ------------------
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -200,7 +201,7 @@ def _wait_for_port(port: int, timeout=30):
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 return
         time.sleep(0.2)
-    raise AssertionError(f"decap-server did not start on port {port}")
+    raise AssertionError(f"the editor server did not start on port {port}")
 
 
 @pytest.fixture(scope="session")
@@ -216,43 +217,36 @@ def admin_bundle(tmp_path_factory):
     return bundle
 
 
-@pytest.fixture
-def editor(tmp_path, admin_bundle):
-    """A site folder served by decap-server (as `make admin` runs it) and its preview build."""
-    repo = tmp_path / "site"
+@pytest.fixture(scope="module")
+def editor(tmp_path_factory, admin_bundle):
+    """A site folder served by the editor server (as `make admin` runs it), its preview build."""
+    repo = tmp_path_factory.mktemp("site")
     shutil.copytree(SITES / "basic", repo / "content")
+    output = repo / "preview"
+    result = build_site(
+        repo / "content",
+        output,
+        "-e",
+        "BANTIN_FAIL_ON_PROBLEMS=false",
+        "BANTIN_PREVIEW=true",
+        f'BANTIN_ADMIN_BUNDLE="{admin_bundle}"',
+    )
+    assert result.returncode == 0, result.stderr
+    assert (output / "admin/bantin-admin.js").exists()
     port = _free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "BIND_HOST": "127.0.0.1",
-        "GIT_REPO_DIRECTORY": str(repo),
-        "LOG_LEVEL": "warn",
-    }
+    command = [sys.executable, "-m", "bantin_editor.server", "--settings", "pelicanconf.py"]
+    command += ["--content", str(repo / "content"), "--output", str(output), "--port", str(port)]
     server = subprocess.Popen(
-        [str(ROOT / "node_modules/.bin/decap-server")],
-        cwd=repo,
-        env=env,
+        command,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": f"{ROOT / 'plugins'}{os.pathsep}{ROOT}"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     try:
         _wait_for_port(port)
-        output = tmp_path / "preview"
-        result = build_site(
-            repo / "content",
-            output,
-            "-e",
-            "BANTIN_FAIL_ON_PROBLEMS=false",
-            "BANTIN_PREVIEW=true",
-            f'BANTIN_DECAP_SERVER="http://127.0.0.1:{port}/api/v1"',
-            f'BANTIN_ADMIN_BUNDLE="{admin_bundle}"',
-        )
-        assert result.returncode == 0, result.stderr
-        assert (output / "admin/bantin-admin.js").exists()
-        with serve_directory(output) as base:
-            yield base, repo
+        yield f"http://127.0.0.1:{port}", repo
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
@@ -355,9 +349,9 @@ def test_article_with_results_written_in_the_editor(browser, editor, tmp_path):
     report = metadata["ket_qua"]
     assert report.viec.giai_quyet_xong == 2073 and report.viec.so_cung_ky == -12
     assert str(report.ky.tu) == "2021-10-01" and report.don_vi[0].viec.co_dieu_kien == 612
-    # The photo went into content/images/, as staff copy photos by hand.
-    assert metadata["image"] == "images/hoi-nghi-so-ket.jpg"
-    assert (repo / "content/images/hoi-nghi-so-ket.jpg").read_bytes() == photo.read_bytes()
+    # The photo went into the folder of the post's year, as staff copy photos by hand.
+    assert metadata["image"] == "images/2022/hoi-nghi-so-ket.jpg"
+    assert (repo / "content/images/2022/hoi-nghi-so-ket.jpg").read_bytes() == photo.read_bytes()
     text = saved.read_text(encoding="utf-8")
     assert '""' not in text  # no empty values left by untouched number fields
 
@@ -434,12 +428,12 @@ def test_document_with_its_pdf(browser, editor, tmp_path):
     _wait_for_file(saved)
     context.close()
 
-    assert (repo / "content/documents/qd-125.pdf").read_bytes() == pdf.read_bytes()
+    assert (repo / "content/documents/2022/qd-125.pdf").read_bytes() == pdf.read_bytes()
     reader = BantinMarkdownReader(get_settings(PATH=str(repo / "content")))
     _, metadata = reader.read(str(saved))
     assert metadata.get(PROBLEMS_KEY, ()) == ()
     assert str(metadata["category"]) == "Văn bản"
     assert metadata["status"] == "draft"  # the form's default until staff choose Đăng
     document = metadata["van_ban"]
-    assert document.so_ky_hieu == "125/QĐ-CTHADS" and document.tep == "documents/qd-125.pdf"
+    assert document.so_ky_hieu == "125/QĐ-CTHADS" and document.tep == "documents/2022/qd-125.pdf"
     assert str(document.ngay_ban_hanh) == "2022-04-02"
