@@ -21,7 +21,7 @@ from bantin_editor.admin import editor_config, editor_hint, editor_styles
 from bantin_frontmatter.fields import schema
 from bantin_frontmatter.loader import parse_front_matter
 from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader
-from tests.conftest import ROOT, SITES, build_site, get_settings, serve_directory
+from tests.conftest import ROOT, SITES, build_site, get_settings
 
 
 def _collections(config):
