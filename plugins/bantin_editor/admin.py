@@ -254,6 +254,14 @@ def editor_config(settings) -> dict:
         elif "category" in fields:
             fields["category"]["options"] = categories
         kept.append(collection)
+    if "bantin_congkhai" in settings.get("PLUGINS", ()):
+        # Public notices (debtors, auctions): their plugin makes the collections from its own
+        # field descriptions with decap_field; the editor server judges their saves.
+        from bantin_congkhai.editor import collections as notice_collections
+
+        for collection in notice_collections(settings):
+            collection["folder"] = _in_content(collection["folder"], content_folder)
+            kept.append(collection)
     config["collections"] = kept
     return config
 
