@@ -612,3 +612,25 @@ def test_details_a_shown_entry_shares_are_no_trace_of_a_withdrawn_one(tmp_path):
     (problem,) = check_output(tmp_path, [withdrawn, co_debtor])
     assert problem.found == "«Ấp 1, xã Hỏa Lựu, thành phố Vị Thanh»"
     assert check_output(tmp_path, [withdrawn]) != []
+
+
+def test_an_auction_of_the_persons_asset_keeps_its_details_public(tmp_path):
+    from bantin_congkhai.model import Withdrawal
+    from bantin_congkhai.notrace import check_output
+
+    withdrawn = _debtor(thu_hoi=Withdrawal("khac", D(2025, 6, 5), D(2025, 6, 6)))
+    text = AUCTION_TEXT.replace("112/QĐ-CTHADS", "245/QĐ-CCTHADS").replace(
+        "Quyền sử dụng đất 250 m²", "Nhà tại Ấp 1, xã Hỏa Lựu, thành phố Vị Thanh"
+    )
+    notice, problems = parse(AUCTION, text, "dau-gia")
+    assert problems == []
+    (tmp_path / "a.html").write_text(
+        "Nhà tại Ấp 1, xã Hỏa Lựu, thành phố Vị Thanh; 245/QĐ-CCTHADS", encoding="utf-8"
+    )
+    assert check_output(tmp_path, [withdrawn, notice]) == []
+    # A number is never taken for part of a longer one.
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "b.html").write_text("15/QĐ-CCTHADS", encoding="utf-8")
+    other, _ = parse(AUCTION, AUCTION_TEXT.replace("112/QĐ-CTHADS", "115/QĐ-CCTHADS"), "x")
+    found = [p.found for p in check_output(tmp_path / "b", [withdrawn, other])]
+    assert found == ["«15/QĐ-CCTHADS»"]

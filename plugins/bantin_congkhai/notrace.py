@@ -67,20 +67,38 @@ def readable_bytes(path: Path) -> bytes:
     return data
 
 
-def shown_details(entries) -> set[str]:
-    """The details of the entries still shown: a co-debtor of the same judgment, a relative at
-    the same address, keep them public, so they are no trace of a withdrawn one."""
-    return {text for entry in entries if not entry.withdrawn for text in needles(entry)}
+def shown_details(entries) -> tuple[str, ...]:
+    """The texts of the entries still shown. A detail of a withdrawn entry that one of them
+    holds is public by another duty (a co-debtor of the same judgment, a relative at the
+    same address, the auction of the person's asset), so it is no trace."""
+    texts: dict[str, None] = {}
+    for entry in entries:
+        if entry.withdrawn:
+            continue
+        for name, value in vars(entry).items():
+            if name in ("slug", "source"):
+                continue
+            if isinstance(value, str):
+                texts.setdefault(value, None)
+            elif isinstance(getattr(value, "so", None), str):  # a judgment or decision
+                texts.setdefault(value.so, None)
+    return tuple(texts)
 
 
-def find_traces(roots, entries, shown=frozenset()) -> list[tuple[Path, object, str]]:
+def _holds(public: str, text: str) -> bool:
+    """``public`` shows ``text``: the same, or a long text (an address) inside it; a number is
+    never «inside» another (12/2023/DS-ST is not in 112/2023/DS-ST)."""
+    return public == text or (len(text) >= 20 and text in public)
+
+
+def find_traces(roots, entries, shown=()) -> list[tuple[Path, object, str]]:
     """(file, entry, detail) for each withdrawn entry's detail found in a file under ``roots``,
     the details in ``shown`` (:func:`shown_details`) left out."""
     wanted = [
         (entry, text, _forms(text))
         for entry in entries
         for text in needles(entry)
-        if text not in shown
+        if not any(_holds(public, text) for public in shown)
     ]
     if not wanted:
         return []
