@@ -48,7 +48,6 @@ def build(content, root, name, workers):
         output,
         "--verbose",
         f"BANTIN_BUILD_WORKERS={workers}",
-        f"BANTIN_IMAGES_WORKERS={workers}",
         f'BANTIN_IMAGES_CACHE_PATH="{root / (name + "-images")}"',
         f'BANTIN_SEARCH_CACHE_PATH="{root / (name + "-search")}"',
         cache=root / f"{name}-pelican",

@@ -8,8 +8,8 @@ for the Pelican and Markdown versions the changes were written against
   generators run and rendered just before static files are copied, by
   ``BANTIN_BUILD_WORKERS`` forked processes (default: one per core); a page whose inputs did
   not change since the last build (:mod:`.fingerprint`) is linked from the page cache in
-  ``CACHE_PATH/pages`` instead (``BANTIN_PAGE_CACHE = False`` or ``LOAD_CONTENT_CACHE =
-  False``, as ``make publish`` sets it, render every page). Output byte-identical to a clean
+  ``CACHE_PATH/pages`` instead (``LOAD_CONTENT_CACHE = False``, as ``make publish`` sets it,
+  renders every page). Output byte-identical to a clean
   build's (``tests/test_incremental.py``) and to a build with the engine off
   (``tests/test_engine_switch.py``);
 - the Pelican functions in :data:`.pelican_fixes.REPLACEMENTS` are replaced (each with its

@@ -27,6 +27,7 @@ from pelican.plugins import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from bantin_core import engine
 from bantin_core.files import link_or_copy, write_atomically
 from bantin_core.forked import Forked
 from bantin_core.problems import problem_log
@@ -51,19 +52,18 @@ def page_keys(output_path: str) -> dict[str, str]:
 
 
 class BantinWriter(Writer):
-    """See the module docstring. Settings: ``BANTIN_BUILD_WORKERS``, ``BANTIN_PAGE_CACHE``."""
+    """See the module docstring. Setting: ``BANTIN_BUILD_WORKERS``."""
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         settings = self.settings
-        workers = settings.get("BANTIN_BUILD_WORKERS") or os.cpu_count() or 1
         # Workers are forked (they inherit the templates and the context): none without fork.
-        self.workers = max(1, int(workers)) if hasattr(os, "fork") else 1
+        self.workers = engine.workers(settings)
         self.cache_dir = None
         # A build that may not load caches (make publish: LOAD_CONTENT_CACHE = False) renders
         # every page.
         caches = settings.get("LOAD_CONTENT_CACHE") and settings.get("CACHE_PATH")
-        if settings.get("BANTIN_PAGE_CACHE", True) and caches:
+        if caches:
             self.cache_dir = os.path.join(settings["CACHE_PATH"], "pages")
         self._jobs: dict[str, tuple] = {}  # output path → (template, base, extras, key)
         self._last_context = self._last_snapshot = None
@@ -143,41 +143,36 @@ class BantinWriter(Writer):
                 self.settings["PAGINATED_TEMPLATES"][template_name]
                 or self.settings["DEFAULT_PAGINATION"]
             )
-            paginators = {
-                key: Paginator(name, url, val, self.settings, per_page)
-                for key, val in paginated.items()
-            }
-            # Each Page made once (Pelican makes each three times: as the page, and as its
-            # neighbours' next and previous; every one held until the pages are rendered).
-            total = next(iter(paginators.values())).num_pages
-            pages = {
-                key: [paginator.page(n) for n in range(1, max(total, paginator.num_pages) + 1)]
-                for key, paginator in paginators.items()
-            }
-            for page_num in range(total):
-                paginated_kwargs = kwargs.copy()
-                for key, paginator in paginators.items():
-                    previous_page = pages[key][page_num - 1] if page_num > 0 else None
-                    page = pages[key][page_num]
-                    next_page = (
-                        pages[key][page_num + 1] if page_num + 1 < paginator.num_pages else None
-                    )
-                    paginated_kwargs.update(
-                        {
-                            f"{key}_paginator": paginator,
-                            f"{key}_page": page,
-                            f"{key}_previous_page": previous_page,
-                            f"{key}_next_page": next_page,
-                        }
-                    )
-                self._queue(
-                    template,
-                    *localcontext_for(page.save_as, paginated_kwargs),
-                    page.save_as,
-                    override_output,
-                )
+            for save_as, values in self._paginate(name, url, paginated, per_page, kwargs):
+                self._queue(template, *localcontext_for(save_as, values), save_as, override_output)
         else:
             self._queue(template, *localcontext_for(name, kwargs), name, override_output)
+
+    def _paginate(self, name, url, paginated: dict, per_page: int, kwargs: dict):
+        """(save_as, template values) of each page of a paginated listing, as Pelican's
+        ``write_file`` makes them."""
+        paginators = {
+            key: Paginator(name, url, val, self.settings, per_page)
+            for key, val in paginated.items()
+        }
+        # Each Page made once (Pelican makes each three times: as the page, and as its
+        # neighbours' next and previous; every one held until the pages are rendered).
+        total = next(iter(paginators.values())).num_pages
+        pages = {
+            key: [paginator.page(n) for n in range(1, max(total, paginator.num_pages) + 1)]
+            for key, paginator in paginators.items()
+        }
+        for page_num in range(total):
+            values = kwargs.copy()
+            for key, paginator in paginators.items():
+                page = pages[key][page_num]
+                values[f"{key}_paginator"] = paginator
+                values[f"{key}_page"] = page
+                values[f"{key}_previous_page"] = pages[key][page_num - 1] if page_num else None
+                values[f"{key}_next_page"] = (
+                    pages[key][page_num + 1] if page_num + 1 < paginator.num_pages else None
+                )
+            yield page.save_as, values
 
     def _queue(self, template, base, extras, name, override) -> None:
         path = sanitised_join(self.output_path, name)

@@ -27,8 +27,6 @@ DEFAULTS = {
     "BANTIN_IMAGES_PUBLISH_AS_IS": [],
     # Derivatives live here, outside output/; None: <CACHE_PATH>/bantin-images.
     "BANTIN_IMAGES_CACHE_PATH": None,
-    # Worker processes; None: one per core.
-    "BANTIN_IMAGES_WORKERS": None,
     # How wide a photo shows (the <img sizes> attribute): single photos, then gallery photos.
     "BANTIN_IMAGES_SIZES": "(min-width: 50rem) 46rem, calc(100vw - 2rem)",
     "BANTIN_IMAGES_GALLERY_SIZES": (
@@ -119,8 +117,8 @@ def read_config(settings: dict, output_path: str) -> Config:
         content_path=content_path,
         output_path=output_path,
         cache_path=os.path.abspath(cache_path),
-        # One process while BANTIN_ENGINE is off (the engine room's switch).
-        workers=engine.workers(settings, "BANTIN_IMAGES_WORKERS"),
+        # BANTIN_BUILD_WORKERS; one process while BANTIN_ENGINE is off (docs/may-dong-co.md).
+        workers=engine.workers(settings),
         siteurl=settings.get("SITEURL", "").rstrip("/"),
         sizes=s["BANTIN_IMAGES_SIZES"],
         gallery_sizes=s["BANTIN_IMAGES_GALLERY_SIZES"],
