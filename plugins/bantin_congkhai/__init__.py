@@ -84,7 +84,7 @@ def today_of(settings) -> dt.date:
 
 
 def fix_the_day(pelican) -> None:
-    """Write the build's day into its settings when it starts.
+    """Write the build's day into its settings when it starts (returns no generator).
 
     One day for the whole build (a build running over midnight does not mark half its pages
     with each day), and pages that show it (expired notices, what is published) are rendered
@@ -465,6 +465,7 @@ def purge_after_build(pelican):
 
 
 def register():
-    signals.initialized.connect(fix_the_day)
+    # Once per build, the live preview's too (``initialized`` comes once per process there).
+    signals.get_generators.connect(fix_the_day)
     signals.get_generators.connect(add_generator)
     signals.finalized.connect(purge_after_build)
