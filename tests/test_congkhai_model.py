@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from bantin_data.schema import Unit
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bantin_congkhai.duties import duties, format_report
 from bantin_congkhai.model import AUCTION, DEBTOR, AuctionNotice, DebtorEntry, parse_entry
@@ -634,3 +636,21 @@ def test_an_auction_of_the_persons_asset_keeps_its_details_public(tmp_path):
     other, _ = parse(AUCTION, AUCTION_TEXT.replace("112/QĐ-CTHADS", "115/QĐ-CCTHADS"), "x")
     found = [p.found for p in check_output(tmp_path / "b", [withdrawn, other])]
     assert found == ["«15/QĐ-CCTHADS»"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    start=st.dates(min_value=D(2024, 1, 1), max_value=D(2027, 12, 31)),
+    count=st.integers(min_value=1, max_value=25),
+)
+def test_working_days_arithmetic_agrees_with_itself(start, count):
+    end = CALENDAR.add_working_days(start, count)
+    assert CALENDAR.is_working_day(end)
+    assert CALENDAR.working_days_between(start, end) == count
+    assert CALENDAR.working_days_between(start, end - dt.timedelta(days=1)) == count - 1
+    skipped = [
+        start + dt.timedelta(days=n)
+        for n in range(1, (end - start).days)
+        if not CALENDAR.is_working_day(start + dt.timedelta(days=n))
+    ]
+    assert all(day.weekday() >= 5 or CALENDAR.holiday_name(day) for day in skipped)
