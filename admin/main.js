@@ -134,21 +134,13 @@ CMS.registerWidget("vi_number", ViNumberControl, ViNumberPreview, {
   properties: { kind: { type: "string", enum: KINDS } },
 });
 
-// Decap's image field asks for its photo once, while the photo is still loading, and then
-// shows the blank placeholder for good (an existing post's featured photo was a blank box).
-// This wrapper asks again until the photo is there, then hands the field a new getAsset,
-// which makes it show the photo.
+// Decap's image field (and its preview) asks for its photo once, while the photo is still
+// loading, and then shows the blank placeholder for good (an existing post's featured photo
+// was a blank box). These wrappers ask again until the photo is there, then hand Decap's
+// component a new getAsset, which makes it show the photo.
 const baseImage = CMS.getWidget("image");
-class ImageControl extends React.Component {
+class WaitForPhoto extends React.Component {
   getAsset = (...args) => this.props.getAsset(...args);
-
-  // Decap's Widget asks the control whether to re-render: a photo picked in the library
-  // arrives through mediaPaths, as for Decap's own image field.
-  shouldComponentUpdate(next) {
-    return ["value", "getAsset", "mediaPaths", "classNameWrapper", "hasActiveStyle"].some(
-      (name) => next[name] !== this.props[name],
-    );
-  }
 
   componentDidMount() {
     this.watch();
@@ -185,10 +177,27 @@ class ImageControl extends React.Component {
   }
 
   render() {
-    return React.createElement(baseImage.control, { ...this.props, getAsset: this.getAsset });
+    return React.createElement(this.constructor.base, { ...this.props, getAsset: this.getAsset });
   }
 }
-CMS.registerWidget("image", ImageControl, baseImage.preview, baseImage.schema);
+
+class ImageControl extends WaitForPhoto {
+  static base = baseImage.control;
+
+  // Decap's Widget asks the control whether to re-render: a photo picked in the library
+  // arrives through mediaPaths, as for Decap's own image field.
+  shouldComponentUpdate(next) {
+    return ["value", "getAsset", "mediaPaths", "classNameWrapper", "hasActiveStyle"].some(
+      (name) => next[name] !== this.props[name],
+    );
+  }
+}
+
+class ImagePreview extends WaitForPhoto {
+  static base = baseImage.preview;
+}
+
+CMS.registerWidget("image", ImageControl, ImagePreview, baseImage.schema);
 
 // Decap's YAML front-matter, without the empty values its widgets leave behind: a cleared number
 // is "", an untouched group is {}; the strict reader would reject "" where a number belongs and a

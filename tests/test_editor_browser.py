@@ -241,6 +241,14 @@ def test_photo_from_a_year_folder(page, site):
     page.wait_for_function(
         "img => img.complete && img.naturalWidth === 160", arg=photo.element_handle()
     )
+    # And in the preview beside the form.
+    preview = page.frame_locator("iframe").locator("img").first
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth === 160", arg=preview.element_handle()
+    )
+    # «Xem bản hoàn chỉnh» opens the post (ARTICLE_URL), not the home page.
+    link = page.get_by_role("link", name="Xem bản hoàn chỉnh")
+    expect(link).to_have_attribute("href", "/2022/04/so-ket-6-thang-2022/")
     page.get_by_role("button", name="Chọn hình khác").click()
     card = page.get_by_text("khac.jpg", exact=True)
     expect(card).to_be_visible()
