@@ -32,7 +32,7 @@ CASES = {
         ("articles/2021/bai-mot.md:8", "Liên kết tới bài hoặc trang không có", "khong-co.md"),
     ],
     "missing-image": [
-        ("articles/2021/bai-mot.md:8", "Không tìm thấy ảnh", "images/khong-co.jpg"),
+        ("articles/2021/bai-mot.md:8", "Không tìm thấy tệp ảnh", "images/khong-co.jpg"),
         ("articles/2021/bai-mot.md:10", "Không tìm thấy tệp đính kèm", "qd-khong-co.pdf"),
     ],
     "outside-content": [

@@ -48,7 +48,7 @@ CASES = {
     "khong-co-anh": (
         HEAD.format(title="Ảnh", date="2021-03-19", slug="khong-co-anh", extra="")
         + "![Quang cảnh](images/2021/khong-co.jpg)\n",
-        "Không tìm thấy ảnh",
+        "Không tìm thấy tệp ảnh",
         "file",
     ),
     "mo-ta-giu-cho": (
@@ -190,7 +190,7 @@ def test_a_drafts_problem_is_listed_but_blocks_nothing(site, verdicts):
     assert [p["source"].rsplit("/", 1)[1] for p in drafts] == ["ban-nhap-loi.md"]
     assert status["drafts"] == 1
     page = (site / "preview/__preview/ban-nhap/index.html").read_text(encoding="utf-8")
-    assert "Nháp" in page and "Không tìm thấy ảnh" in page and "Bản nháp" in page
+    assert "Nháp" in page and "Không tìm thấy tệp ảnh" in page and "Bản nháp" in page
     # The clean article is built in every build; the broken ones only have problems.
     assert (site / "html/2021/03/bai-mot/index.html").is_file()
     assert not (site / "check/2021/03/tong-sai").exists()

@@ -103,7 +103,7 @@ def test_make_drafts_lists_drafts_and_scheduled_posts(published):
         "Hội nghị tổng kết năm hẹn giờ" in text
         and "Hẹn giờ đăng, đăng ngày 05/01/2099 08:00" in text
     )
-    assert "Bản nháp đang viết" in text and "Không tìm thấy ảnh" in text
+    assert "Bản nháp đang viết" in text and "Không tìm thấy tệp ảnh" in text
     assert "bai-mot" not in text and "ket_qua" not in text
 
 

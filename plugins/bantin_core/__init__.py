@@ -7,6 +7,7 @@ preview keeps serving the valid pages and shows the problems instead).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -36,9 +37,15 @@ class _PelicanErrorCollector(logging.Handler):
 _collector = _PelicanErrorCollector()
 
 
+#: Files written ``status: draft`` in this build (as staff see their paths): every problem of
+#: theirs, whichever plugin found it, is a draft's, listed and never blocking.
+_draft_sources: set[str] = set()
+
+
 def start_build(pelican):
     """A new build (the live preview runs many in one process): forget the last one's problems."""
     problem_log.clear()
+    _draft_sources.clear()
     pelican_logger = logging.getLogger("pelican")
     if _collector not in pelican_logger.handlers:
         pelican_logger.addHandler(_collector)
@@ -47,7 +54,7 @@ def start_build(pelican):
 def finish_build(pelican):
     """Print every problem together; write them as JSON; fail the build if asked."""
     settings = pelican.settings
-    problems = problem_log.sorted()
+    problems = _mark_drafts(problem_log.sorted())
     # The live preview runs many builds in one process; each reports only its own problems.
     problem_log.clear()
     report_path = settings.get("BANTIN_PROBLEMS_FILE")
@@ -77,17 +84,44 @@ def finish_build(pelican):
     )
 
 
+def _mark_drafts(problems: list[Problem]) -> list[Problem]:
+    marked = (
+        dataclasses.replace(p, draft=True) if p.source in _draft_sources and not p.draft else p
+        for p in problems
+    )
+    return list(dict.fromkeys(marked))
+
+
+def note_draft(generator, metadata):
+    """A draft with problems is not built (the reader's stub): its path comes in its metadata."""
+    if metadata.get("bantin_draft") and metadata.get("bantin_source"):
+        _draft_sources.add(metadata["bantin_source"])
+
+
+def _note_items(items) -> None:
+    from bantin_frontmatter.reader import PROBLEMS_KEY, display_path
+
+    for item in items:
+        # A built file's own problems (its body): reported again here, as Pelican's content
+        # cache hands back such a file without reading it (and so without its signal).
+        problem_log.extend(item.metadata.get(PROBLEMS_KEY, ()))
+        if item.metadata.get("status") == "draft":
+            _draft_sources.add(display_path(item.source_path))
+
+
 def check_articles(generator):
     """The checks that compare articles with each other (``bantin_publish.sources``)."""
-    from bantin_publish.sources import check_articles
+    from bantin_publish.sources import ARTICLE_LISTS, check_articles
 
+    _note_items(item for name in ARTICLE_LISTS for item in getattr(generator, name, ()))
     check_articles(generator)
 
 
 def check_pages(generator):
     """Pages against articles and the site's own pages; every text file and file name."""
-    from bantin_publish.sources import check_pages
+    from bantin_publish.sources import PAGE_LISTS, check_pages
 
+    _note_items(item for name in PAGE_LISTS for item in getattr(generator, name, ()))
     check_pages(generator)
 
 
@@ -95,6 +129,8 @@ def register():
     signals.initialized.connect(start_build)
     # The whole-site rules run inside every build: `make html` and the preview report what
     # `make check` and `make publish` report.
+    signals.article_generator_context.connect(note_draft)
+    signals.page_generator_context.connect(note_draft)
     signals.article_generator_pretaxonomy.connect(check_articles)
     signals.page_generator_finalized.connect(check_pages)
     signals.finalized.connect(finish_build)

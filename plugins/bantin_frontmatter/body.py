@@ -35,9 +35,14 @@ _HINT_PATH = (
     "đường dẫn tính từ thư mục content/, ví dụ images/2021/anh.jpg hoặc documents/2021/qd.pdf"
 )
 
-NO_ALT = "Ảnh chưa có mô tả (alt) cho người khiếm thị"
-NO_ALT_HINT = "viết mô tả ngắn trong ngoặc vuông, ví dụ ![Quang cảnh hội nghị](images/2021/anh.jpg)"
-MISSING_IMAGE = "Không tìm thấy ảnh"
+
+def _image_message(kind: str) -> tuple[str, str]:
+    """(message, hint) as ``bantin_images`` words the same problem when it draws the photo:
+    one text, so a problem both find is listed once (imported late: that plugin imports the
+    reader)."""
+    from bantin_images.build import MESSAGES
+
+    return MESSAGES[kind]
 
 
 def _placeholders() -> tuple[str, ...]:
@@ -46,13 +51,13 @@ def _placeholders() -> tuple[str, ...]:
     return tuple(getattr(fields, "PLACEHOLDERS", ()))
 
 
-def _line(body: str, body_line: int, needle: str) -> int | None:
-    """The file line of the first body line holding ``needle``."""
+def _line(text: str, needle: str) -> int | None:
+    """The first line of the file holding ``needle`` (as ``bantin_images`` counts)."""
     if not needle:
         return None
-    for index, text in enumerate(body.split("\n")):
-        if needle in text:
-            return body_line + index
+    for number, line in enumerate(text.split("\n"), 1):
+        if needle in line:
+            return number
     return None
 
 
@@ -89,23 +94,26 @@ def _outside(path: str, content: str, source_path: str, placeholder: bool) -> bo
 
 
 def check_body(
-    markup: str, body: str, body_line: int, source: str, source_path: str, content: str
+    markup: str, text: str, source: str, source_path: str, content: str
 ) -> tuple[str, list[Problem]]:
     """(HTML with file links made ``{static}``/``{filename}``, problems) of one body.
 
-    ``markup`` is the HTML Markdown made of ``body`` (the Markdown, which starts at file line
-    ``body_line``); ``content`` is the content folder.
+    ``markup`` is the HTML Markdown made of the body of ``text`` (the whole file, for line
+    numbers); ``content`` is the content folder.
     """
     if "<" not in markup or ("src" not in markup and "href" not in markup):
         return markup, []
     problems: list[Problem] = []
 
-    def report(written, message, hint=None):
+    def report(written, message, hint=None, near=("![", "<img", "](", "href", "src")):
         needle = written.split("#")[0] if written else ""
+        line = _line(text, needle) or _line(text, html.escape(needle))
+        for fallback in near if line is None else ():
+            line = line or _line(text, fallback)
         problems.append(
             Problem(
                 source,
-                _line(body, body_line, needle) or _line(body, body_line, html.escape(needle)),
+                line,
                 "",
                 message,
                 found=written,
@@ -113,11 +121,12 @@ def check_body(
             )
         )
 
-    def image(attributes: dict) -> None:
+    def image(attributes: dict) -> bool:
+        """Check one image; False when it leads nowhere (left out of the page, reported)."""
         src = attributes.get("src", "").strip()
         alt = (attributes.get("alt") or "").strip()
         if not alt:
-            report(src, NO_ALT, NO_ALT_HINT)
+            report(src, *_image_message("no_alt"))
         else:
             marker = next((m for m in _placeholders() if m in alt.upper()), None)
             if marker:
@@ -131,11 +140,12 @@ def check_body(
         if not src or src.startswith(("#", "//", "data:")) or _SCHEME.match(src):
             if src.lower().startswith("file:"):
                 report(src, "Ảnh lấy từ máy của người viết, không có trên trang", _HINT_PATH)
-            return
+                return False
+            return True
         placeholder = _PLACEHOLDER.match(src)
         path = unquote(urlsplit(placeholder.group(2) if placeholder else src).path)
         if resolve_image(src, content, source_path) is not None:
-            return
+            return True
         if path and _outside(path, content, source_path, bool(placeholder)):
             report(
                 src,
@@ -143,16 +153,18 @@ def check_body(
                 "chép ảnh vào content/images/ rồi viết images/năm/tên-ảnh.jpg",
             )
         else:
-            report(src, MISSING_IMAGE, f"{_HINT_NAME}; {_HINT_PATH}")
+            report(src, *_image_message("missing"))
+        return False
 
     def link(tag: str, name: str, value: str) -> str | None:
-        """The value rewritten, or None to keep it."""
+        """The value rewritten, None to keep it, "" to drop it (it leads nowhere: reported)."""
         url = value.strip()
         if not url or url.startswith(("#", "//")):
             return None
         if _SCHEME.match(url):
             if url.lower().startswith("file:"):
                 report(url, "Liên kết tới tệp trên máy của người viết, không phải trên trang")
+                return ""
             return None
         placeholder = _PLACEHOLDER.match(url)
         parts = urlsplit(placeholder.group(2) if placeholder else url)
@@ -167,7 +179,7 @@ def check_body(
                 "Liên kết tới tệp nằm ngoài thư mục content/, tệp đó sẽ không được đăng",
                 "chép tệp vào content/images/ hoặc content/documents/ rồi " + _HINT_PATH,
             )
-            return None
+            return ""
         found = _find(path, content, source_path, bool(placeholder))
         suffix = os.path.splitext(path)[1].lower()
         if found is None:
@@ -175,14 +187,12 @@ def check_body(
                 return None  # "gioi-thieu/": an address, the output check follows it
             if suffix in MARKDOWN_SUFFIXES:
                 message = "Liên kết tới bài hoặc trang không có"
-            elif tag == "img":
-                message = MISSING_IMAGE
             elif suffix in _ATTACHMENT_SUFFIXES:
                 message = "Không tìm thấy tệp đính kèm"
             else:
                 message = "Liên kết tới tệp không có"
             report(url, message, f"{_HINT_NAME}; {_HINT_PATH}")
-            return None
+            return ""
         if placeholder:
             return None
         # A path written from content/ or from the file: Pelican publishes it at its address.
@@ -204,16 +214,17 @@ def check_body(
             for m in _ATTR.finditer(attrs)
         }
         if tag == "img":
-            image(attributes)
-            return match.group(0)
+            # An image that leads nowhere is not drawn (as bantin_images leaves out a photo it
+            # cannot read), and Pelican is not asked to publish a file that is not there.
+            return match.group(0) if image(attributes) else ""
         changed = match.group(0)
         for name in ("href", "src"):
             if name in attributes:
                 new = link(tag, name, attributes[name])
                 if new is not None:
                     changed = re.sub(
-                        rf"""(\b{name}\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)""",
-                        lambda m, new=new: f'{m.group(1)}"{html.escape(new)}"',
+                        rf"""(\s{name}\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)""",
+                        lambda m, new=new: f'{m.group(1)}"{html.escape(new)}"' if new else "",
                         changed,
                         count=1,
                     )

@@ -136,8 +136,11 @@ class BantinMarkdownReader(MarkdownReader):
             )
             return "", self._stub(problems, source_path)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+        # Problems of a file that is still built (its body, its encoding): reported, and the
+        # build fails on them, but the live preview shows the page with them.
+        reported: list[Problem] = []
         if not unicodedata.is_normalized("NFC", text):
-            problems.append(_not_nfc(source, text))
+            reported.append(_not_nfc(source, text))
         # TCVN 6909: Vietnamese is stored precomposed (NFC) whatever keyboard typed it.
         text = unicodedata.normalize("NFC", text)
 
@@ -214,23 +217,21 @@ class BantinMarkdownReader(MarkdownReader):
 
         self._md.reset()
         markup, body_problems = check_body(
-            self._md.convert(front.body),
-            front.body,
-            front.body_line,
-            source,
-            source_path,
-            self.settings["PATH"],
+            self._md.convert(front.body), text, source, source_path, self.settings["PATH"]
         )
-        problems.extend(body_problems)
+        reported.extend(body_problems)
+        if draft:
+            problems = [dataclasses.replace(p, draft=True) for p in problems]
+            reported = [dataclasses.replace(p, draft=True) for p in reported]
         if problems:
-            if draft:
-                problems = [dataclasses.replace(p, draft=True) for p in problems]
-            return "", self._stub(problems, source_path, metadata, front, draft)
+            return "", self._stub(problems + reported, source_path, metadata, front, draft)
 
         # Raw HTML pasted into Markdown passes through it untouched: clean it here, once.
         body = clean_html(markup, self.settings.get("BANTIN_VIDEO_HOSTS", DEFAULT_VIDEO_HOSTS))
         result = self._pelican_metadata(metadata, front.body_line)
         result[LINES_KEY] = _field_lines(front.lines)
+        if reported:
+            result[PROBLEMS_KEY] = tuple(reported)
         # What every page but this one's own may show of it (bantin_build's page cache key).
         try:
             front_text = json.dumps([front.data, front.body_line], sort_keys=True, default=str)
