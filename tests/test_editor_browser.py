@@ -226,6 +226,17 @@ def test_figures_the_build_refuses_are_not_saved(page, site):
     expect(page.locator("li", has_text="Không rõ «37.1.0»")).to_be_visible()
     time.sleep(1)
     assert post.read_bytes() == before
+    # As a draft the same figures are saved, with the list of what to fix before publishing.
+    resolved.fill("6.000")
+    page.locator('[id^="status-field-"]').click()
+    page.get_by_text("Bản nháp (chưa đăng)", exact=True).click()
+    _save(page)
+    after = _wait_for_change(post, before)
+    expect(page.get_by_role("alertdialog")).to_contain_text("Đã lưu bản nháp; còn")
+    page.get_by_role("alertdialog").get_by_role("button", name="Đóng").click()
+    removed, added = _changed_lines(before.decode("utf-8"), after)
+    assert removed == ["    giai_quyet_xong: 2073"]
+    assert sorted(added) == ["    giai_quyet_xong: 6000", "status: draft"]
 
 
 def test_photo_from_a_year_folder(page, site):
@@ -318,5 +329,11 @@ def test_no_english_in_the_editor(page, site):
         if ENGLISH.search(text) and not re.search(r"\.(jpe?g|png|svg|pdf)\b|^[a-z0-9-]+$", text)
     )
     assert english == []
+    # A field required with another is not marked «(không bắt buộc)»; a plain optional one is.
+    _open_post(page, base)
+    assert page.locator('label[for^="image_alt-field-"]').inner_text() == "MÔ TẢ ẢNH"
+    assert (
+        page.locator('label[for^="image_caption-field-"]').inner_text().endswith("(KHÔNG BẮT BUỘC)")
+    )
     labels = [text for text in seen if text.startswith("Trường ")]
     assert "Trường «Tiêu đề»" in labels and "Trường «Giải quyết xong»" in labels
