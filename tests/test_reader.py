@@ -293,3 +293,89 @@ def test_strict_loader_never_converts_silently(yaml_text, expected):
     assert problems == []
     assert front.data["a"] == expected
     assert type(front.data["a"]) is type(expected)
+
+
+# --- Dates not on the calendar, characters YAML refuses, the body's files and images --------
+@pytest.mark.parametrize(
+    ("written", "field", "words"),
+    [
+        ("date: 2021-02-30", "date", "Ngày 30/02/2021 không có trên lịch"),
+        ("date: 2021-02-29 08:30", "date", "Ngày 29/02/2021 không có trên lịch"),
+        ("date: 2021-13-01", "date", "không có tháng 13"),
+        ("date: 2021-01-01 25:00:00", "date", "Giờ 25:00 của ngày 01/01/2021 không có"),
+        (
+            "van_ban: {loai: QĐ, so_ky_hieu: '1', co_quan_ban_hanh: C, ngay_ban_hanh: 2021-04-31}",
+            "van_ban.ngay_ban_hanh",
+            "Ngày 31/04/2021 không có trên lịch",
+        ),
+    ],
+)
+def test_a_date_not_on_the_calendar_is_named_once_at_its_line(content, written, field, words):
+    if written.startswith("date:"):
+        text, line = GOOD.replace("date: 2021-03-19 08:30", written), 3
+    else:
+        text, line = GOOD.replace("slug: hoi-nghi-so-ket", "slug: hoi-nghi-so-ket\n" + written), 9
+    _, meta = read(content, text)
+    [problem] = [p for p in problems_of(meta) if p.field == field]
+    assert words in problem.message and problem.line == line
+    assert problem.hint
+
+
+def test_a_control_character_in_the_front_matter_names_its_line(content):
+    _, meta = read(content, GOOD.replace("office: Văn phòng Cục", "office: Văn phòng\x00Cục"))
+    [problem] = problems_of(meta)
+    assert problem.line == 7 and "U+0000" in problem.message
+
+
+def test_body_images_and_files_as_staff_write_them(content):
+    (content / "documents").mkdir()
+    (content / "documents" / "qd.pdf").write_bytes(b"%PDF-1.4")
+    body = (
+        "![Ảnh từ content](images/anh.jpg)\n\n![Ảnh theo tệp](../images/anh.jpg)\n\n"
+        "[Quyết định](documents/qd.pdf) và [bản cũ](../documents/qd.pdf#trang-2)\n"
+    )
+    html, meta = read(content, GOOD + body)
+    assert PROBLEMS_KEY not in meta
+    assert html.count('src="images/anh.jpg"') == 1 and 'src="../images/anh.jpg"' in html
+    assert html.count('href="{static}/documents/qd.pdf') == 2 and "#trang-2" in html
+
+
+def test_a_body_problem_is_reported_and_the_page_still_built(content):
+    body = (
+        "Mở đầu.\n\n![](images/anh.jpg)\n\n![Không có](images/2021/khong-co.jpg)\n\n[Tệp](x.pdf)\n"
+    )
+    html, meta = read(content, GOOD + body)
+    assert meta.get("status") != "skip" and "Mở đầu." in html
+    problems = {p.line: p for p in meta[PROBLEMS_KEY]}
+    assert problems[14].message == "Ảnh chưa có mô tả (alt) cho người khiếm thị"
+    assert problems[16].message == "Không tìm thấy tệp ảnh"
+    assert problems[18].message == "Không tìm thấy tệp đính kèm"
+    # What leads nowhere is left out of the page (the problem says what to fix).
+    assert "khong-co.jpg" not in html and "x.pdf" not in html and ">Tệp</a>" in html
+
+
+def test_a_drafts_problems_are_marked_as_a_drafts(content):
+    text = with_fields(status="draft") + "![CẦN VIẾT MÔ TẢ ẢNH](images/anh.jpg)\n"
+    _, meta = read(content, text)
+    [problem] = meta[PROBLEMS_KEY]
+    assert problem.draft and problem.format().split(": ", 1)[1].startswith("(bản nháp) ")
+    assert "CẦN VIẾT MÔ TẢ ẢNH" in problem.message
+
+
+def test_the_readers_own_failure_is_a_problem_of_the_file(content, monkeypatch):
+    from bantin_frontmatter import reader as module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("hỏng")
+
+    monkeypatch.setattr(module, "check_body", broken)
+    _, meta = read(content, GOOD)
+    [problem] = problems_of(meta)
+    assert problem.message == module.CRASH_MESSAGE and "RuntimeError" in problem.found
+
+
+def test_site_digest_survives_a_file_pelican_could_not_process():
+    from bantin_build.fingerprint import site_digest
+
+    context = {"generated_content": {"a.md": None, "b.md": None}}
+    assert site_digest(context, []) != site_digest({"generated_content": {"a.md": None}}, [])
