@@ -278,3 +278,27 @@ def test_a_withdrawn_entry_leaves_no_trace_in_output_index_or_caches(tmp_path):
     assert _files_holding([output, *caches], DETAILS) == []
     settings = get_settings(PATH=str(site), CACHE_PATH=str(cache))
     assert notrace.purge_withdrawn(settings, []) == []
+
+
+def test_make_check_prints_the_deadline_report(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    options = (
+        f'-e BANTIN_CONGKHAI_HOM_NAY="2026-02-23" CACHE_PATH="{tmp_path / "cache" / "p"}" '
+        f'BANTIN_PROBLEMS_FILE="{tmp_path / "problems.json"}"'
+    )
+    command = [sys.executable, "-m", "bantin_publish", "check", "--content", str(SITE)]
+    result = subprocess.run(
+        [*command, "--output", str(tmp_path / "output"), "--pelican-opts", options],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    report = result.stderr.split("Việc công khai đến hạn (ngày 23/02/2026", 1)
+    assert len(report) == 2, result.stdout + result.stderr
+    assert "- Đăng «Trương Văn Chưa Đăng»" in report[1]
+    assert "«thu_hoi»" not in result.stderr  # nothing of the withdrawn entry left
