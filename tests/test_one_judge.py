@@ -210,3 +210,19 @@ def test_only_drafts_with_problems_publish(tmp_path):
     assert "(bản nháp)" in result.stderr and "chỉ bản nháp có lỗi" in result.stdout
     assert (tmp_path / "o/2021/03/bai-mot/index.html").is_file()
     assert not Path(tmp_path / "o/ban-nhap").exists()
+
+
+def test_a_built_files_problem_survives_the_content_cache(tmp_path):
+    """Pelican hands back a cached article without reading it: its problems still count."""
+    content = tmp_path / "content"
+    shutil.copytree(SITES / "check-clean", content)
+    name = "khong-co-anh"
+    (content / "articles/2021" / f"{name}.md").write_text(CASES[name][0], encoding="utf-8")
+    command = (
+        "bantin_build", str(content), "-o", str(tmp_path / "out"), "-s", "pelicanconf.py",
+        "-e", f'CACHE_PATH="{tmp_path / "cache"}"', f'BANTIN_PROBLEMS_FILE="{tmp_path / "p.json"}"',
+    )  # fmt: skip
+    first, second = _run(*command), _run(*command)
+    assert first.returncode == second.returncode == 1, second.stderr[-2000:]
+    assert _listed(first.stderr) == _listed(second.stderr) != []
+    assert any("Không tìm thấy tệp ảnh" in line for line in _listed(second.stderr))

@@ -102,8 +102,8 @@ def _note_items(items) -> None:
     from bantin_frontmatter.reader import PROBLEMS_KEY, display_path
 
     for item in items:
-        # A built file's own problems (its body): reported again here, as Pelican's content
-        # cache hands back such a file without reading it (and so without its signal).
+        # A built file's own problems (its body): reported again here (the log keeps one of
+        # each), in case Pelican's content cache handed the file back without reading it.
         problem_log.extend(item.metadata.get(PROBLEMS_KEY, ()))
         if item.metadata.get("status") == "draft":
             _draft_sources.add(display_path(item.source_path))
