@@ -654,3 +654,23 @@ def test_working_days_arithmetic_agrees_with_itself(start, count):
         if not CALENDAR.is_working_day(start + dt.timedelta(days=n))
     ]
     assert all(day.weekday() >= 5 or CALENDAR.holiday_name(day) for day in skipped)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".html.gz", ".html.br", ".pf_fragment"])
+def test_a_withdrawn_name_is_found_in_plain_and_compressed_files(tmp_path, suffix):
+    import gzip
+
+    import brotli
+
+    from bantin_congkhai.model import Withdrawal
+    from bantin_congkhai.notrace import check_output
+
+    withdrawn = _debtor(thu_hoi=Withdrawal("khac", D(2025, 6, 5), D(2025, 6, 6)))
+    data = "<p>Trần Văn Mẫu</p>".encode()
+    if suffix.endswith(".br"):
+        data = brotli.compress(data)
+    elif suffix != ".html":
+        data = gzip.compress(b"pagefind_dcd" + data)
+    (tmp_path / f"page{suffix}").write_bytes(data)
+    (problem,) = check_output(tmp_path, [withdrawn])
+    assert problem.found == "«Trần Văn Mẫu»" and f"page{suffix}" in problem.message
