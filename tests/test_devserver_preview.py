@@ -216,3 +216,41 @@ def test_devserver_shows_a_content_error_and_clears_it(browser, devserver):
     # The terminal says how long each rebuild took (first build + five edits).
     _wait_for(lambda: log.read_text(encoding="utf-8").count("dựng lại xong trong") >= 6)
     page.close()
+
+
+@pytest.mark.browser
+def test_drafts_page_is_linked_from_the_banner(browser, site, tmp_path):
+    """A draft and a post scheduled for later: the slim bar links the preview's drafts page."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import serve_directory
+
+    (site / "articles/2021/nhap.md").write_text(
+        "---\ntitle: Thông báo đang soạn\ndate: 2021-04-01\ncategory: Thông báo\n"
+        "slug: thong-bao-dang-soan\nstatus: draft\n---\nNội dung nháp.\n",
+        encoding="utf-8",
+    )
+    (site / "articles/2021/hen-gio.md").write_text(
+        "---\ntitle: Lịch tiếp công dân năm sau\ndate: 2099-01-02 07:00\n"
+        "category: Thông báo\nslug: lich-tiep-cong-dan\n---\nNội dung hẹn giờ.\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "output"
+    result = build_site(site, output, *PREVIEW_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    status = json.loads((output / "__preview/build.json").read_text(encoding="utf-8"))
+    assert status["problems"] == [] and status["drafts"] == 2
+    with serve_directory(output) as base:
+        page = browser.new_page()
+        page.goto(base + "/")
+        link = page.get_by_role("link", name="Bản nháp và bài hẹn giờ đăng (2)")
+        expect(link).to_be_visible(timeout=15_000)
+        expect(page.locator("#bt-preview")).not_to_have_attribute("role", "alert")
+        link.click()
+        expect(page.locator("h1")).to_have_text("Bản nháp và bài hẹn giờ đăng")
+        sections = page.locator("section h2")
+        expect(sections).to_have_text(["Lịch tiếp công dân năm sau", "Thông báo đang soạn"])
+        expect(page.locator("main")).to_contain_text("Hẹn giờ đăng — đăng ngày 02/01/2099 07:00")
+        page.get_by_role("link", name="Thông báo đang soạn").click()
+        expect(page.locator("h1").first).to_contain_text("Thông báo đang soạn")
+        page.close()
