@@ -12,7 +12,14 @@ problem goes to ``bantin_core``'s problem log with file, line and field. Writes:
   purged of it (:mod:`.notrace`);
 - ``cong-khai/dau-gia/``: the notices, current first, expired ones marked; each at
   ``cong-khai/dau-gia/<slug>/``; an Atom feed of them (``BANTIN_CONGKHAI_FEED_ATOM``);
-- in the live preview (``BANTIN_PREVIEW``), ``cong-khai/viec-can-lam/``: the duties due.
+- ``cong-khai/chua-co-dieu-kien/da-go.json``: the withdrawn entries' file names and days (no
+  personal data), to compare releases kept for rollback (``notrace.rollback_exposes``);
+- in the live preview (``BANTIN_PREVIEW``), ``cong-khai/viec-can-lam/``: the duties due, as a
+  page and as JSON for the web editor.
+
+The day deadlines and expiry are reckoned on is fixed when each build starts (a setting, so
+the page cache renders those pages again the next day). ``make check`` adds
+:func:`.check.check_public_notices`; the web editor uses :mod:`.editor`.
 
 The deadline report (:mod:`.duties`) is printed by every build as warnings: an overdue duty
 never blocks publishing (that would keep a withdrawn person online longer).
@@ -240,6 +247,7 @@ class PublicNotices:
     report: str
     noindex: bool
     present: bool  # the site has a content/cong-khai/ folder: lists are written only then
+    units: dict  # ma → unit (content/data/don_vi.yml, the agency as «cuc»)
     pages: dict = field(default_factory=dict)  # slug-path → EntryPage
     indexed_pages: list = field(default_factory=list)
 
@@ -315,6 +323,7 @@ class PublicNoticesGenerator(Generator):
             report=format_report(found, today),
             noindex=bool(own["BANTIN_CONGKHAI_NOINDEX"]),
             present=any(os.path.isdir(os.path.join(self.path, f)) for f in FOLDERS),
+            units=units_of(settings, data),
         )
         tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
         abbreviations = dict(settings.get("BANTIN_SEARCH_ABBREVIATIONS", {}))
@@ -339,7 +348,6 @@ class PublicNoticesGenerator(Generator):
         self.context["CONG_KHAI"] = state
         for key, value in own.items():  # templates read the settings with their defaults
             self.context[key] = value
-        self.context["units_of_notices"] = units_of(settings, data)
         # Written pages bantin_search indexes (its item lists; see _ITEM_LISTS there).
         self.indexed_pages = state.indexed_pages
         if found:
@@ -354,7 +362,7 @@ class PublicNoticesGenerator(Generator):
         state: PublicNotices = self.context["CONG_KHAI"]
         if not state.present:
             return
-        units = self.context["units_of_notices"]
+        units = state.units
         write = writer.write_file
         write(
             DEBTORS_URL + "index.html",
