@@ -24,7 +24,7 @@ from bantin_core.files import write_atomically
 from bantin_core.problems import Problem
 from bantin_search.folding import fold
 
-#: Photos never hold text; they are large.
+#: Files that never hold an entry's text as plain or gzip bytes (photos, PDF streams, WebAssembly).
 _SKIPPED_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".heic", ".pdf", ".wasm")
 _STATE_FILE = "cong-khai-da-go.json"
 #: In every build: the withdrawn entries' file names and days (no personal data), so a release
