@@ -1,6 +1,6 @@
 """A build's work shared among processes gives the same site as one process doing it all.
 
-With two workers: articles and pages are read by forked processes (bantin_frontmatter.preread),
+With two workers: articles and pages are read by forked processes (bantin_build.preread),
 photos, share cards, search batches and the search merge run on the build's standby workers
 (bantin_core.forked.build_workers), pages are rendered by forked processes. With one, the build
 process does everything itself. Both builds must write the same bytes.

@@ -1,4 +1,4 @@
-"""The inline-pattern pre-filter (bantin_frontmatter.inline) changes speed, never HTML.
+"""The inline-pattern pre-filter (bantin_build.markdown_prefilter) changes speed, never HTML.
 
 Every input is converted by a stock Python-Markdown and by one with the pre-filter, both with
 the site's MARKDOWN settings; the HTML must be identical. Hypothesis draws text from the
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown import Markdown
 
-from bantin_frontmatter.inline import InlinePrefilter, PrefilteredInlineProcessor
+from bantin_build.markdown_prefilter import InlinePrefilter, PrefilteredInlineProcessor
 
 
 def converters():

@@ -23,7 +23,7 @@ from pelican.utils import SafeDatetime
 
 import bantin_build
 from bantin_build import pelican_copies, pelican_fixes
-from bantin_frontmatter.inline import InlinePrefilter, PrefilteredInlineProcessor
+from bantin_build.markdown_prefilter import InlinePrefilter, PrefilteredInlineProcessor
 from bantin_frontmatter.reader import BantinMarkdownReader
 
 FORMATS = ["%Y", "%m", "%d", "%Y-%m-%d", "%Y/%m", "%-d/%-m/%Y", "%d %B %Y", "%A, %d/%m/%Y %H:%M"]

@@ -13,7 +13,7 @@ for the Pelican and Markdown versions the changes were written against
   build's (``tests/test_incremental.py``) and to a build with the engine off
   (``tests/test_engine_switch.py``);
 - the Pelican functions in :data:`.pelican_fixes.REPLACEMENTS` are replaced (each with its
-  patch in docs/patches/), the Markdown inline pre-filter is added (bantin_frontmatter.inline);
+  patch in docs/patches/), the Markdown inline pre-filter is added (:mod:`.markdown_prefilter`);
 - the garbage collector leaves the build's long-lived objects alone, compiled templates are
   kept in ``CACHE_PATH/jinja``.
 
@@ -33,9 +33,10 @@ from pelican.contents import Content
 from pelican.utils import memoized
 
 from bantin_core.engine import engine_on
-from bantin_frontmatter.inline import with_prefilter
 
 from . import pelican_fixes
+from .markdown_prefilter import with_prefilter
+from .preread import preread_articles, preread_pages
 from .writer import BantinWriter
 
 
@@ -121,6 +122,9 @@ def unfreeze_objects(_pelican) -> None:
 RECEIVERS = (
     (signals.get_writer, get_writer),
     (signals.get_generators, start_build),
+    # Markdown files read on every core before Pelican asks for them.
+    (signals.article_generator_init, preread_articles),
+    (signals.page_generator_init, preread_pages),
     (signals.generator_init, cache_compiled_templates),
     # After each generator has loaded its content cache, and once every article is read.
     (signals.generator_init, freeze_objects),

@@ -4,7 +4,6 @@ from pelican import signals
 
 from bantin_core.problems import problem_log
 
-from .preread import preread_articles, preread_pages
 from .reader import PROBLEMS_KEY, BantinMarkdownReader
 
 
@@ -24,5 +23,3 @@ def register():
     signals.readers_init.connect(add_reader)
     signals.article_generator_context.connect(collect_problems)
     signals.page_generator_context.connect(collect_problems)
-    signals.article_generator_init.connect(preread_articles)
-    signals.page_generator_init.connect(preread_pages)

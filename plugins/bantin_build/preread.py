@@ -19,8 +19,7 @@ from pelican.utils import file_suffix
 
 from bantin_core.engine import workers
 from bantin_core.forked import Forked
-
-from .reader import BantinMarkdownReader
+from bantin_frontmatter.reader import BantinMarkdownReader
 
 #: Below this many files to read, starting workers costs more than it saves.
 MINIMUM_FILES = 64
@@ -85,7 +84,7 @@ def preread(generator, paths_key: str, excludes_key: str, pages: bool = False) -
     reader.preread.update((path, results[path]) for path in todo)
     generator.context[PAGES_READ] = {path: results[path] for path in extra}
     logger.info(
-        "[bantin_frontmatter] Đọc song song trên %d tiến trình: %d tệp, thêm %d trang.",
+        "[bantin_build] Đọc song song trên %d tiến trình: %d tệp, thêm %d trang.",
         count,
         len(todo),
         len(extra),
