@@ -51,8 +51,11 @@ PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "documents"]
+# Notes kept beside the content for the people who edit it (README.md in content/images/) are
+# never published; Pelican's own default (Emacs lock files) is kept.
+IGNORE_FILES = [".#*", "README.md", "README.txt"]
 # Photos under images/ are published only as resized, metadata-free derivatives (bantin_images;
-# settings BANTIN_IMAGES_*, see plugins/bantin_images/settings.py); logo.svg is copied as is.
+# settings BANTIN_IMAGES_*, see plugins/bantin_images/settings.py); logo.svg goes out sanitized.
 BANTIN_IMAGES_CACHE_PATH = os.path.join(HERE, "cache", "images")
 DATA_PATH = "data"
 TIMEZONE = "Asia/Ho_Chi_Minh"
