@@ -30,6 +30,8 @@ _STATE_FILE = "cong-khai-da-go.json"
 #: In every build: the withdrawn entries' file names and days (no personal data), so a release
 #: kept for rollback can be compared with the one running (:func:`rollback_exposes`).
 MANIFEST = "cong-khai/chua-co-dieu-kien/da-go.json"
+#: Only an entry's own page holds it (never the withdrawal notice): the page shows the person.
+SHOWN_MARK = "data-pagefind-body"
 
 
 def needles(entry) -> tuple[str, ...]:
@@ -203,23 +205,38 @@ def write_manifest(output_path, withdrawn) -> None:
     path.write_text(json.dumps({"da_go": entries}, indent=1) + "\n", encoding="utf-8")
 
 
+def withdrawn_slugs(text: str) -> list[str]:
+    """The withdrawn entries' file names in a manifest's text (:func:`write_manifest`);
+    [] when it is not one."""
+    try:
+        items = json.loads(text).get("da_go", ())
+        return [item["ma"] for item in items if isinstance(item.get("ma"), str)]
+    except (ValueError, AttributeError, TypeError):
+        return []
+
+
+def entry_page(slug: str) -> str:
+    """The entry ``slug``'s page, relative to a build's output (``/``-separated)."""
+    return f"{Path(MANIFEST).parent.as_posix()}/{slug}/index.html"
+
+
 def rollback_exposes(current, target) -> list[str]:
     """The entries withdrawn in the release ``current`` that the release ``target`` still
     shows in full: switching to ``target`` (make rollback) would publish them again.
 
-    For ``deploy/deploy.py`` to ask before a rollback, and to flag the releases it keeps.
+    ``deploy/deploy.py`` asks the same on the server (a shell script over SSH), with
+    :data:`MANIFEST`, :func:`withdrawn_slugs`, :func:`entry_page` and :data:`SHOWN_MARK`.
     """
     try:
-        manifest = json.loads(Path(current, MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        slugs = withdrawn_slugs(Path(current, MANIFEST).read_text(encoding="utf-8"))
+    except OSError:
         return []
     exposed = []
-    for item in manifest.get("da_go", ()):
-        page = Path(target, MANIFEST).parent / item["ma"] / "index.html"
+    for slug in slugs:
         try:
-            html = page.read_bytes()
+            html = Path(target, entry_page(slug)).read_bytes()
         except OSError:
             continue
-        if b"data-pagefind-body" in html:  # the entry itself, not the withdrawal notice
-            exposed.append(item["ma"])
+        if SHOWN_MARK.encode() in html:  # the entry itself, not the withdrawal notice
+            exposed.append(slug)
     return exposed
