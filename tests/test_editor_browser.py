@@ -17,9 +17,13 @@ import sys
 import time
 
 import pytest
+from bs4 import BeautifulSoup
 from PIL import Image
 
-from tests.conftest import ROOT, SITES, build_site
+import bantin_ketqua
+from bantin_frontmatter.loader import parse_front_matter
+from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader
+from tests.conftest import ROOT, SITES, build_site, get_settings
 from tests.test_admin import _free_port, _wait_for_port, admin_bundle  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -34,7 +38,7 @@ image: images/2021/hoi-nghi.jpg
 image_alt: "Quang cảnh hội nghị"
 # Số liệu của Phòng Tổ chức cán bộ
 ket_qua:
-  ky: {tu: 2021-10-01, den: 2022-03-31}
+  ky: {tu: 2021-10-01, den: 2022-02-28}
   viec:
     co_dieu_kien: 5588
     giai_quyet_xong: 2000
@@ -111,6 +115,176 @@ def page(browser, site):
     assert [e for e in errors if e not in ("Object", "undefined")] == []
 
 
+# --- Writing new entries (these run first: the site builds without problems) ----------
+TITLE = "Hội nghị sơ kết: kết quả 6 tháng đầu năm 2022"
+SLUG = "hoi-nghi-so-ket-6-thang-2022"
+
+
+def _wait_for_file(path, changed_from=None, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_bytes() != changed_from:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the editor did not save {path.name}")
+
+
+def _upload(page, button, path):
+    """Pick a file through Decap's media library (it is written when the post is saved)."""
+    page.get_by_role("button", name=button).click()
+    page.locator('input[type="file"]').set_input_files(str(path))
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+
+
+def _write_article_with_results(page, photo):
+    """Fill the Tin bài form as staff would, the results block included."""
+
+    def field(name, index=0):
+        return page.locator(f'[id^="{name}-field-"]').nth(index)
+
+    field("title").fill(TITLE)
+    field("date").fill("2022-04-20T08:30")
+    field("category").click()
+    page.get_by_text("Tin hoạt động", exact=True).click()
+    field("slug").fill(SLUG)
+    field("status").click()
+    page.get_by_text("Đăng", exact=True).click()
+    _upload(page, "Chọn một hình", photo)
+    field("image_alt").fill("Quang cảnh hội nghị sơ kết")
+    page.get_by_role("button", name="Mở ra").first.click()  # Kết quả thi hành án
+    field("tieu_de").fill("Kết quả thi hành án dân sự 6 tháng đầu năm 2022")
+    field("tu").fill("2021-10-01")
+    field("den").fill("2022-03-31")
+    field("co_dieu_kien").fill("5588")
+    field("giai_quyet_xong").fill("2073")
+    field("ty_le").fill("37.1")
+    field("so_cung_ky").fill("-12")
+    page.get_by_role("button", name="Mở ra").first.click()  # Về tiền
+    field("giai_quyet_xong", 1).fill("75683482000")
+    page.get_by_role("button", name="Thêm đơn vị").click()
+    field("ten").fill("Chi cục THADS thành phố Vị Thanh")
+    field("co_dieu_kien", 2).fill("612")
+    field("giai_quyet_xong", 2).fill("268")
+    page.locator('[contenteditable="true"]').last.click()
+    page.keyboard.type("Sáng 20/4, Cục tổ chức hội nghị sơ kết.")
+
+
+def test_article_with_results_written_in_the_editor(page, site, tmp_path):
+    from playwright.sync_api import expect
+
+    base, repo = site
+    page.goto(base + "/admin/#/collections/tin")
+    expect(page.get_by_role("link", name="Hướng dẫn cho cán bộ")).to_be_visible()
+    # The existing posts are listed, in Vietnamese.
+    expect(page.get_by_text("Hội nghị sơ kết: kết quả 5 tháng đầu năm 2021")).to_be_visible()
+
+    page.goto(base + "/admin/#/collections/tin/new")
+    photo = tmp_path / "hoi-nghi-so-ket.jpg"
+    Image.new("RGB", (120, 80), (0, 120, 200)).save(photo)
+    _write_article_with_results(page, photo)
+    page.get_by_role("button", name="Công bố").click()
+    page.get_by_text("Công bố ngay").click()
+
+    saved = repo / "content/articles/2022" / f"{SLUG}.md"
+    _wait_for_file(saved)
+
+    # What the editor wrote passes the strict reader and the ket_qua checks unchanged.
+    bantin_ketqua.add_field()
+    reader = BantinMarkdownReader(get_settings(PATH=str(repo / "content")))
+    _, metadata = reader.read(str(saved))
+    assert [p.format() for p in metadata.get(PROBLEMS_KEY, ())] == []
+    report = metadata["ket_qua"]
+    assert report.viec.giai_quyet_xong == 2073 and report.viec.so_cung_ky == -12
+    assert str(report.ky.tu) == "2021-10-01" and report.don_vi[0].viec.co_dieu_kien == 612
+    # The photo went into the folder of the post's year, as staff copy photos by hand.
+    assert metadata["image"] == "images/2022/hoi-nghi-so-ket.jpg"
+    assert (repo / "content/images/2022/hoi-nghi-so-ket.jpg").read_bytes() == photo.read_bytes()
+    text = saved.read_text(encoding="utf-8")
+    assert '""' not in text  # no empty values left by untouched number fields
+
+    # And it builds into the expected results table (a normal build, which fails on problems).
+    output = tmp_path / "built"
+    result = build_site(repo / "content", output)
+    assert result.returncode == 0, result.stderr
+    html = (output / "2022/04" / SLUG / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    tables = soup.select("table.bt-table")
+    assert tables, "no results table"
+    results = tables[0].get_text(" ", strip=True)
+    assert "Kết quả thi hành án dân sự 6 tháng đầu năm 2022" in results
+    assert "2.073" in results and "5.588" in results and "37,10" in results
+    assert "75.683.482.000" in results
+    assert "Chi cục THADS thành phố Vị Thanh" in soup.get_text()
+
+
+def test_editing_a_post_keeps_its_results_block(page, site):
+    """Open a hand-written post with a results block, change the title, save: same data."""
+    from playwright.sync_api import expect
+
+    base, repo = site
+    post = repo / "content/articles/2021/tong-ket-nam-2021.md"
+    shutil.copyfile(SITES / "ketqua/articles/2021/tong-ket-nam-2021.md", post)
+    before = post.read_bytes()
+    page.goto(base + "/admin/#/collections/tin")
+    page.goto(base + "/admin/#/collections/tin/entries/2021/tong-ket-nam-2021")
+    title = page.locator('[id^="title-field-"]')
+    expect(title).to_have_value("Tổng kết công tác thi hành án dân sự năm 2021")
+    title.fill("Tổng kết công tác thi hành án dân sự năm 2021 (bản sửa)")
+    page.get_by_role("button", name="Công bố").click()
+    page.get_by_text("Công bố ngay").click()
+    _wait_for_file(post, changed_from=before)
+
+    old, _ = parse_front_matter(before.decode("utf-8"))
+    new, _ = parse_front_matter(post.read_text(encoding="utf-8"))
+    assert new.data["title"] == "Tổng kết công tác thi hành án dân sự năm 2021 (bản sửa)"
+    assert new.data["ket_qua"] == old.data["ket_qua"]
+    assert {k: v for k, v in new.data.items() if k != "title"} == {
+        k: v for k, v in old.data.items() if k != "title"
+    }
+    assert "[KET_QUA]" in new.body
+    bantin_ketqua.add_field()
+    reader = BantinMarkdownReader(get_settings(PATH=str(repo / "content")))
+    _, metadata = reader.read(str(post))
+    assert metadata.get(PROBLEMS_KEY, ()) == ()
+
+
+def test_document_with_its_pdf(page, site, tmp_path):
+    """The Văn bản collection: the register entry and the PDF, uploaded to content/documents/."""
+    base, repo = site
+    pdf = tmp_path / "qd-125.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.goto(base + "/admin/#/collections/van_ban")
+    page.goto(base + "/admin/#/collections/van_ban/new")
+    page.locator('[id^="loai-field-"]').wait_for()
+
+    def field(name):
+        return page.locator(f'[id^="{name}-field-"]').first
+
+    field("title").fill("Quyết định 125/QĐ-CTHADS về kế hoạch công tác năm 2022")
+    field("date").fill("2022-04-02T09:00")
+    field("slug").fill("quyet-dinh-125-qd-cthads")
+    field("loai").fill("Quyết định")
+    field("so_ky_hieu").fill("125/QĐ-CTHADS")
+    field("co_quan_ban_hanh").fill("Cục Thi hành án dân sự tỉnh Hậu Giang")
+    field("ngay_ban_hanh").fill("2022-04-02")
+    _upload(page, "Chọn một tập tin", pdf)
+    page.get_by_role("button", name="Công bố").click()
+    page.get_by_text("Công bố ngay").click()
+    saved = repo / "content/articles/2022/quyet-dinh-125-qd-cthads.md"
+    _wait_for_file(saved)
+
+    assert (repo / "content/documents/2022/qd-125.pdf").read_bytes() == pdf.read_bytes()
+    reader = BantinMarkdownReader(get_settings(PATH=str(repo / "content")))
+    _, metadata = reader.read(str(saved))
+    assert metadata.get(PROBLEMS_KEY, ()) == ()
+    assert str(metadata["category"]) == "Văn bản"
+    assert metadata["status"] == "draft"  # the form's default until staff choose Đăng
+    document = metadata["van_ban"]
+    assert document.so_ky_hieu == "125/QĐ-CTHADS" and document.tep == "documents/2022/qd-125.pdf"
+    assert str(document.ngay_ban_hanh) == "2022-04-02"
+
+
+# --- Editing the post with a year-folder photo ----------------------------------------------
 def _open_post(page, base):
     # Through the list: the same address again would keep what the last test left unsaved.
     page.goto(base + "/admin/#/collections/tin")
