@@ -6,7 +6,8 @@ commit with ``git worktree add /tmp/before <commit>``) prints:
 - lines of Python in ``plugins/``;
 - Pelican, pelican-sitemap, Python-Markdown and Pagefind internals touched: assignments onto an
   attribute of something imported from those packages (``generators.X.y = …``, ``pelican.z =
-  …``), entries of bantin_build's table (``Replacement(owner, "name", …)``), ``__class__`` swaps, methods named like another class's private (name-mangled) ones,
+  …``), entries of bantin_build's table (``Replacement(owner, "name", …)``), ``__class__``
+  swaps, methods named like another class's private (name-mangled) ones,
   and files that read Pagefind's private bundle format (``pagefind-entry.json``, ``pf_index`` …);
 - module-level mutable globals: module-level assignments of a list, dict or set (literal,
   comprehension or a call of ``list``/``dict``/``set``/``defaultdict``/``deque``/``Counter``/
@@ -90,9 +91,8 @@ def internals_touched(tree: ast.Module, text: str) -> list[str]:
             found.append(f"line {node.lineno}: private method {node.name} overridden")
         # bantin_build's table of replacements: Replacement(owner, "name", …), set by setattr.
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Replacement":
-            found.append(
-                f"line {node.lineno}: {ast.unparse(node.args[0])}.{ast.unparse(node.args[1])} replaced (table)"
-            )
+            owner, name = (ast.unparse(arg) for arg in node.args[:2])
+            found.append(f"line {node.lineno}: {owner}.{name} replaced (table)")
     if PAGEFIND_PRIVATE.search(text):
         found.append("reads or writes Pagefind's private bundle format")
     return found
