@@ -8,6 +8,8 @@ have the same bytes, and the engine-off build must really have run without the e
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from conftest import SITES, build_site
 
@@ -63,3 +65,24 @@ def test_engine_off_builds_the_same_bytes(site, tmp_path):
     different = [name for name in ours if ours[name] != theirs[name]]
     assert different == [], different[:10]
     assert any(name.endswith(".html") for name in ours)
+
+
+def test_the_engine_finishes_its_work_before_a_failed_build_ends(tmp_path):
+    """A content problem ends the build in a ``finalized`` receiver (bantin_core's verdict,
+    first in PLUGINS). The engine's own end — every page written, the page cache pruned, the
+    old output removed — is done before any ``finalized`` receiver, so it is not skipped."""
+    content = tmp_path / "content"
+    shutil.copytree(SITES / "basic", content)
+    broken = content / "articles" / "bai-hong.md"
+    broken.write_text("---\ntitle: Bài hỏng\ndate: 2021-02-30\n---\nNội dung.\n", "utf-8")
+    output = tmp_path / "out"
+    (output / "cu").mkdir(parents=True)  # a file of an earlier build, removed in background
+    (output / "cu" / "trang.html").write_text("cũ", encoding="utf-8")
+    result = build_site(content, output, "--verbose", cache=tmp_path / "pelican")
+    log = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 1, log[-3000:]
+    assert "bai-hong.md" in log
+    assert "dựng mới" in log, log[-3000:]
+    assert not (output / "cu").exists()
+    assert [p.name for p in tmp_path.iterdir() if "bantin-old" in p.name] == []
+    assert (output / "index.html").is_file()
