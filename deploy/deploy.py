@@ -25,16 +25,27 @@ Rollback goes back to the release that was live before the current one, read fro
 ``releases/HISTORY`` (not from the release names: A, B, rollback to A, A′, rollback goes to A).
 Releases without a checksum list or failing their check are skipped, with a message.
 
+Personal data is published only while the duty lasts (issue 19): every build lists the
+debtors' entries it withdrew (``bantin_congkhai.notrace.MANIFEST``). After a deploy switched,
+every other release kept on the target that still shows one of them in full is removed, one
+line each naming how many (never who), and a line in ``releases/HISTORY``; ``make rollback``
+refuses (skips) such a release, ``list`` marks it, ``prune`` removes it too. The check runs on
+the target, as a shell script (``grep`` in the entries' pages).
+
 The same shell commands run locally and over SSH, so the tests against a local folder test
 what runs on the server. Needs rsync on both sides and GNU coreutils on the target (Debian).
-Python standard library only.
+Python standard library, and the manifest's format from ``bantin_congkhai.notrace`` (the
+editable install puts ``plugins/`` on the path).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime as dt
+import functools
 import hashlib
+import importlib.util
 import os
 import re
 import runpy
@@ -327,7 +338,11 @@ def releases(target: Target) -> list[str]:
 
 
 def history(target: Target) -> list[tuple[str, str, str, str]]:
-    """``releases/HISTORY``: (time, from, to, action) per switch, oldest first."""
+    """``releases/HISTORY``: (time, from, to, action) per switch, oldest first.
+
+    Lines of another shape (a release removed for showing withdrawn entries, 5 words) are not
+    switches.
+    """
     rows = []
     for line in target.sh("cat releases/HISTORY 2>/dev/null || true").splitlines():
         parts = line.split()
@@ -381,7 +396,11 @@ def verify_release(target: Target, name: str) -> str | None:
     return "; ".join(lines[:3]) + (" …" if len(lines) > 3 else "")
 
 
-def _unusable(target: Target, found: dict[str, bool], name: str) -> str | None:
+def _unusable(
+    target: Target, found: dict[str, bool], name: str, removed_withdrawn=frozenset()
+) -> str | None:
+    if name not in found and name in removed_withdrawn:
+        return f"không còn trên máy chủ ({REMOVED_WITHDRAWN})"
     if name not in found:
         return "không còn trên máy chủ (đã xóa bớt)"
     if not found[name]:
@@ -424,6 +443,146 @@ def _switch(target: Target, name: str, before, lock: DeployLock, action: str, pr
         raise DeployError(f"Không chuyển được sang bản {name}: {output}", output)
     if current_release(target) != name:
         raise DeployError(f"Đã chuyển sang bản {name} nhưng «current» không trỏ tới bản đó")
+
+
+# --- Withdrawn entries: releases that would publish them again ----------------------------------
+
+REMOVED_WITHDRAWN = "đã xóa vì còn hiện người đã gỡ khỏi danh sách công khai"
+# $1 the mark of a shown entry, then release names, "--", then the entries' pages (relative to
+# a release). Prints "<release> <page>" for each page that still shows its entry; exits 2 when
+# a page could not be read (a release is never called safe unchecked).
+_EXPOSING = (
+    'm=$1; shift; rs=""\n'
+    'while [ $# -gt 0 ] && [ "$1" != -- ]; do rs="$rs $1"; shift; done; shift\n'
+    "for r in $rs; do\n"
+    '  ( cd "releases/$r" || exit 2; n=$#\n'
+    '    for p in "$@"; do [ -f "$p" ] && set -- "$@" "$p"; done; shift "$n"\n'
+    "    [ $# -gt 0 ] || exit 0\n"
+    '    out=$(grep -lF -e "$m" -- "$@"); s=$?; [ "$s" -le 1 ] || exit 2\n'
+    '    [ -z "$out" ] || printf \'%s\\n\' "$out" | while IFS= read -r l; do echo "$r $l"; done\n'
+    "  ) || exit 2\n"
+    "done"
+)
+_REMOVE_WITHDRAWN = (
+    "t=$1; shift\nwhile [ $# -ge 2 ]; do\n"
+    '  rm -rf "releases/$1" "releases/$1.sha256" || exit 1\n'
+    '  echo "$t $1 removed-withdrawn $2 shown" >> releases/HISTORY\n'
+    "  shift 2\ndone"
+)
+
+
+def _notrace():
+    """``bantin_congkhai.notrace``, imported when a build has withdrawn entries (the plugin
+    package loads Pelican: about a second, which the other commands are spared)."""
+    try:
+        from bantin_congkhai import notrace
+    except ImportError as error:
+        raise DeployError(
+            f"Không nạp được bantin_congkhai ({error}): chạy lệnh bằng .venv/bin/python của dự "
+            "án («make deploy», «make rollback») để kiểm tra được các mục đã gỡ."
+        ) from error
+    return notrace
+
+
+@functools.cache
+def manifest_path() -> str:
+    """``bantin_congkhai.notrace.MANIFEST``, read from its source without importing it."""
+    spec = importlib.util.find_spec("bantin_congkhai")
+    if spec is None or spec.origin is None:
+        raise DeployError(
+            "Không tìm thấy bantin_congkhai (plugins/): chạy lệnh bằng .venv/bin/python của dự "
+            "án («make deploy», «make rollback») để kiểm tra được các mục đã gỡ."
+        )
+    tree = ast.parse(Path(spec.origin).with_name("notrace.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(getattr(t, "id", None) == "MANIFEST" for t in targets):
+                with_value = ast.literal_eval(node.value)
+                if isinstance(with_value, str):
+                    return with_value
+    return _notrace().MANIFEST
+
+
+def _slugs(text: str) -> list[str]:
+    if not text.strip():
+        return []
+    slugs = _notrace().withdrawn_slugs(text)
+    return [s for s in slugs if s and "/" not in s and "\n" not in s and not s.startswith(".")]
+
+
+def local_withdrawn(source: Path) -> list[str]:
+    """The entries a build (on this machine) withdrew, from its manifest."""
+    try:
+        return _slugs(Path(source, manifest_path()).read_text(encoding="utf-8"))
+    except OSError:
+        return []
+
+
+def live_withdrawn(target: Target, live: str | None) -> list[str]:
+    """The entries the live release withdrew, from its manifest on the target."""
+    if live is None:
+        return []
+    return _slugs(target.sh('cat "releases/$1/$2" 2>/dev/null || true', live, manifest_path()))
+
+
+def exposing(target: Target, withdrawn: list[str], names) -> dict[str, int]:
+    """Release → how many of the ``withdrawn`` entries it still shows in full (checked on the
+    target); releases that show none are left out."""
+    names = [n for n in names if RELEASE.match(n)]
+    if not withdrawn or not names:
+        return {}
+    notrace = _notrace()
+    pages = [notrace.entry_page(slug) for slug in withdrawn]
+    try:
+        out = target.sh(_EXPOSING, notrace.SHOWN_MARK, *names, "--", *pages)
+    except DeployError as error:
+        raise DeployError(
+            f"Không kiểm tra được các bản cũ có còn hiện người đã gỡ khỏi danh sách công khai "
+            f"hay không ({error})"
+        ) from error
+    counts: dict[str, int] = {}
+    for line in out.splitlines():
+        name, _, _page = line.partition(" ")
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def shows_withdrawn(count: int) -> str:
+    """Why a release must not be live again (how many, never who)."""
+    return (
+        f"còn hiện {count} người đã gỡ khỏi danh sách người chưa có điều kiện thi hành án ở bản "
+        "đang chạy; quay lại bản này sẽ công khai lại thông tin cá nhân đã gỡ"
+    )
+
+
+def what_to_do_withdrawn(target: Target) -> str:
+    return (
+        "Cách làm: sửa sự cố ngay trong nội dung rồi đăng bản mới («make deploy»), không quay "
+        "lại bản trước ngày gỡ; xóa các bản đó khỏi máy chủ bằng «python deploy/deploy.py prune "
+        f"--target {target.spec}»."
+    )
+
+
+def removed_withdrawn(target: Target) -> set[str]:
+    """Releases removed for showing withdrawn entries (their lines in ``releases/HISTORY``)."""
+    out = target.sh("cat releases/HISTORY 2>/dev/null || true")
+    return {p[1] for p in map(str.split, out.splitlines()) if p[2:3] == ["removed-withdrawn"]}
+
+
+def prune_withdrawn(target: Target, withdrawn: list[str], live: str | None) -> list[str]:
+    """Remove every release but ``live`` that still shows one of the ``withdrawn`` entries."""
+    counts = exposing(target, withdrawn, [r for r in inventory(target) if r != live])
+    if counts:
+        pairs = [str(x) for name, count in sorted(counts.items()) for x in (name, count)]
+        target.sh(_REMOVE_WITHDRAWN, _now(), *pairs)
+    for name, count in sorted(counts.items()):
+        print(
+            f"Đã xóa bản {name}: bản này còn hiện {count} người đã gỡ khỏi danh sách người chưa "
+            "có điều kiện thi hành án (giữ lại để quay lại thì sẽ công khai lại thông tin cá "
+            "nhân đã gỡ)."
+        )
+    return sorted(counts)
 
 
 # --- Deploy -----------------------------------------------------------------------------------
@@ -530,7 +689,16 @@ def deploy(
                 _remove(target, *(path for path, _is_dir in leftovers))
         print(f"Đã chuyển trang sang bản {name} (trước đó: {before or 'chưa có'}).")
         try:
-            prune(target, keep, lock=lock)
+            prune_withdrawn(target, local_withdrawn(source), name)
+        except DeployError as error:
+            print(
+                f"Cảnh báo: {str(error).rstrip('.')}. Các bản cũ còn trên máy chủ có thể còn "
+                "hiện người đã gỡ: «make rollback» sẽ kiểm tra lại trước khi quay lại; chạy "
+                f"«python deploy/deploy.py prune --target {target.spec}» khi kết nối lại được.",
+                file=sys.stderr,
+            )
+        try:
+            prune(target, keep, lock=lock, withdrawn=[])
         except DeployError as error:
             print(f"Cảnh báo: chưa xóa được các bản cũ. {error}", file=sys.stderr)
     return name
@@ -556,13 +724,22 @@ def _upload(source, lines, target, name, before, leftovers, bwlimit) -> None:
         )  # fmt: skip
 
 
-def prune(target: Target, keep: int, lock: DeployLock | None = None) -> list[str]:
-    """Delete all but the ``keep`` newest releases; never the live one nor the one before it."""
+def prune(
+    target: Target, keep: int, lock: DeployLock | None = None, withdrawn: list[str] | None = None
+) -> list[str]:
+    """Delete all but the ``keep`` newest releases; never the live one nor the one before it.
+
+    First, every release but the live one that still shows one of the ``withdrawn`` entries
+    (by default those the live release withdrew) goes, whatever ``keep``.
+    """
     if lock is None:
         with DeployLock(target, "xóa bản cũ") as own:
-            return prune(target, keep, own)
-    found = inventory(target)
+            return prune(target, keep, own, withdrawn)
     live = current_release(target)
+    if withdrawn is None:
+        withdrawn = live_withdrawn(target, live)
+    prune_withdrawn(target, withdrawn, live)
+    found = inventory(target)
     protected = set(live_stack(history(target), live, list(found))[-2:])
     newest = set(list(found)[-max(keep, 1) :])
     old = [r for r in found if r not in newest and r not in protected]
@@ -587,25 +764,38 @@ def rollback(
     with DeployLock(target, "quay lại", lock_max_age) as lock:
         live = current_release(target)
         found = inventory(target)
+        withdrawn = live_withdrawn(target, live)
+        removed = removed_withdrawn(target)
+        exposed = False
+
+        def problem_of(name: str) -> str | None:
+            nonlocal exposed
+            problem = _unusable(target, found, name, removed)
+            count = exposing(target, withdrawn, [name]).get(name) if problem is None else None
+            exposed = exposed or bool(count) or (problem or "").endswith(f"({REMOVED_WITHDRAWN})")
+            return shows_withdrawn(count) if count else problem
+
         if to is not None:
-            problem = "đang chạy" if to == live else _unusable(target, found, to)
+            problem = "đang chạy" if to == live else problem_of(to)
             if problem:
+                advice = f" {what_to_do_withdrawn(target)}" if exposed else ""
                 raise DeployError(
                     f"Không quay lại được bản {to}: {problem}. Các bản hiện có: "
-                    f"{', '.join(found) or 'không có'}. {live_note(target, live)}"
+                    f"{', '.join(found) or 'không có'}. {live_note(target, live)}{advice}"
                 )
         else:
             skipped = []
             for candidate in reversed(live_stack(history(target), live, list(found))[:-1]):
-                problem = _unusable(target, found, candidate)
+                problem = problem_of(candidate)
                 if problem is None:
                     to = candidate
                     break
                 skipped.append(f"{candidate}: {problem}")
             if to is None:
                 also = f" (đã bỏ qua {'; '.join(skipped)})" if skipped else ""
+                advice = f" {what_to_do_withdrawn(target)}" if exposed else ""
                 raise DeployError(
-                    f"Không còn bản cũ hơn để quay lại{also}. {live_note(target, live)}"
+                    f"Không còn bản cũ hơn để quay lại{also}. {live_note(target, live)}{advice}"
                 )
             for line in skipped:
                 print(f"Bỏ qua bản {line}.")
@@ -616,11 +806,17 @@ def rollback(
 
 def list_releases(target: Target, verify: bool = False) -> None:
     live = current_release(target)
-    for name, complete in inventory(target).items():
+    found = inventory(target)
+    shown = exposing(target, live_withdrawn(target, live), [r for r in found if r != live])
+    for name, complete in found.items():
         note = "" if complete else f"  ({INCOMPLETE})"
         if complete and verify:
             problem = verify_release(target, name)
             note = f"  (không còn nguyên vẹn: {problem})" if problem else "  (nguyên vẹn)"
+        if name in shown:
+            note += (
+                f"  (còn hiện {shown[name]} người đã gỡ: không quay lại được, xóa bằng lệnh prune)"
+            )
         print(("* " if name == live else "  ") + name + note)
     holder = target.sh("cat .deploy-lock/holder 2>/dev/null || true").strip()
     if holder:
