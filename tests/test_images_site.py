@@ -271,7 +271,9 @@ def test_bad_photos_are_named_and_the_rest_is_built(site, tmp_path):
         where = f"{source}:{line}: " + (f"trường «{field}»: " if field else "")
         assert f"{where}{message}" in result.stderr, (message, result.stderr)
         assert f"Đang ghi: {image}." in result.stderr
-    assert "Có 5 lỗi trong 1 tệp" in result.stderr
+    # The file that is not a photo is also refused as an upload (bantin_core.uploads).
+    assert f"{content}/images/2021/van-ban.jpg: Tệp không rõ loại" in result.stderr
+    assert "Có 6 lỗi trong 2 tệp" in result.stderr
 
     # Preview: the same problems, and every page still built, good photos included.
     preview = build(*args, "BANTIN_FAIL_ON_PROBLEMS=false")
