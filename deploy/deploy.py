@@ -447,7 +447,7 @@ def _switch(target: Target, name: str, before, lock: DeployLock, action: str, pr
 
 # --- Withdrawn entries: releases that would publish them again ----------------------------------
 
-REMOVED_WITHDRAWN = "đã xóa vì còn hiện người đã gỡ khỏi danh sách công khai"
+REMOVED_WITHDRAWN = "đã xóa vì còn hiện mục đã gỡ khỏi danh sách công khai"
 # $1 the mark of a shown entry, then release names, "--", then the entries' pages (relative to
 # a release). Prints "<release> <page>" for each page that still shows its entry; exits 2 when
 # a page could not be read (a release is never called safe unchecked).
@@ -538,7 +538,7 @@ def exposing(target: Target, withdrawn: list[str], names) -> dict[str, int]:
         out = target.sh(_EXPOSING, notrace.SHOWN_MARK, *names, "--", *pages)
     except DeployError as error:
         raise DeployError(
-            f"Không kiểm tra được các bản cũ có còn hiện người đã gỡ khỏi danh sách công khai "
+            f"Không kiểm tra được các bản cũ có còn hiện mục đã gỡ khỏi danh sách công khai "
             f"hay không ({error})"
         ) from error
     counts: dict[str, int] = {}
@@ -551,7 +551,7 @@ def exposing(target: Target, withdrawn: list[str], names) -> dict[str, int]:
 def shows_withdrawn(count: int) -> str:
     """Why a release must not be live again (how many, never who)."""
     return (
-        f"còn hiện {count} người đã gỡ khỏi danh sách người chưa có điều kiện thi hành án ở bản "
+        f"còn hiện {count} mục đã gỡ khỏi danh sách người chưa có điều kiện thi hành án ở bản "
         "đang chạy; quay lại bản này sẽ công khai lại thông tin cá nhân đã gỡ"
     )
 
@@ -578,7 +578,7 @@ def prune_withdrawn(target: Target, withdrawn: list[str], live: str | None) -> l
         target.sh(_REMOVE_WITHDRAWN, _now(), *pairs)
     for name, count in sorted(counts.items()):
         print(
-            f"Đã xóa bản {name}: bản này còn hiện {count} người đã gỡ khỏi danh sách người chưa "
+            f"Đã xóa bản {name}: bản này còn hiện {count} mục đã gỡ khỏi danh sách người chưa "
             "có điều kiện thi hành án (giữ lại để quay lại thì sẽ công khai lại thông tin cá "
             "nhân đã gỡ)."
         )
@@ -689,11 +689,16 @@ def deploy(
                 _remove(target, *(path for path, _is_dir in leftovers))
         print(f"Đã chuyển trang sang bản {name} (trước đó: {before or 'chưa có'}).")
         try:
-            prune_withdrawn(target, local_withdrawn(source), name)
+            if before in prune_withdrawn(target, local_withdrawn(source), name):
+                print(
+                    f"Lưu ý: bản chạy trước đó ({before}) vừa bị xóa vì lý do trên, «make "
+                    "rollback» không quay về đó được. Nếu bản mới có sự cố, sửa ngay trong nội "
+                    "dung rồi đăng lại."
+                )
         except DeployError as error:
             print(
                 f"Cảnh báo: {str(error).rstrip('.')}. Các bản cũ còn trên máy chủ có thể còn "
-                "hiện người đã gỡ: «make rollback» sẽ kiểm tra lại trước khi quay lại; chạy "
+                "hiện mục đã gỡ: «make rollback» sẽ kiểm tra lại trước khi quay lại; chạy "
                 f"«python deploy/deploy.py prune --target {target.spec}» khi kết nối lại được.",
                 file=sys.stderr,
             )
@@ -815,7 +820,7 @@ def list_releases(target: Target, verify: bool = False) -> None:
             note = f"  (không còn nguyên vẹn: {problem})" if problem else "  (nguyên vẹn)"
         if name in shown:
             note += (
-                f"  (còn hiện {shown[name]} người đã gỡ: không quay lại được, xóa bằng lệnh prune)"
+                f"  (còn hiện {shown[name]} mục đã gỡ: không quay lại được, xóa bằng lệnh prune)"
             )
         print(("* " if name == live else "  ") + name + note)
     holder = target.sh("cat .deploy-lock/holder 2>/dev/null || true").strip()

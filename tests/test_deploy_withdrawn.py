@@ -71,11 +71,12 @@ def test_deploy_removes_kept_releases_that_show_a_withdrawn_entry(tmp_path):
     assert live(target) == "<p>B</p>"
     for name in (a, a2):
         assert (
-            f"Đã xóa bản {name}: bản này còn hiện 2 người đã gỡ khỏi danh sách người chưa có "
+            f"Đã xóa bản {name}: bản này còn hiện 2 mục đã gỡ khỏi danh sách người chưa có "
             "điều kiện thi hành án" in withdrawing.stdout
         )
         assert not (target / "releases" / f"{name}.sha256").exists()
     assert release_names(target) == [old, b], "the release without the list is kept"
+    assert f"Lưu ý: bản chạy trước đó ({a2}) vừa bị xóa vì lý do trên" in withdrawing.stdout
     assert_no_person(withdrawing)
     # The removals are recorded, and are not switches: history still reads as before.
     lines = (target / "releases" / "HISTORY").read_text(encoding="utf-8").splitlines()
@@ -86,7 +87,7 @@ def test_deploy_removes_kept_releases_that_show_a_withdrawn_entry(tmp_path):
 
     # Rollback skips the removed releases (saying why) and goes to the one without the list.
     back = ok(run("rollback", "--target", target))
-    removed = "không còn trên máy chủ (đã xóa vì còn hiện người đã gỡ khỏi danh sách công khai)"
+    removed = "không còn trên máy chủ (đã xóa vì còn hiện mục đã gỡ khỏi danh sách công khai)"
     assert f"Bỏ qua bản {a2}: {removed}" in back.stdout
     assert f"Bỏ qua bản {a}: {removed}" in back.stdout
     assert f"Đã quay lại bản {old}" in back.stdout
@@ -114,13 +115,13 @@ def check_refusal(target_spec, root: Path, a: str, b: str, env=None):
     """``a`` (still showing 2 entries withdrawn in the live ``b``) is marked and refused."""
     listing = ok(run("list", "--target", target_spec, "--verify", env=env))
     assert listing.stdout.splitlines() == [
-        f"  {a}  (nguyên vẹn)  (còn hiện 2 người đã gỡ: không quay lại được, xóa bằng lệnh prune)",
+        f"  {a}  (nguyên vẹn)  (còn hiện 2 mục đã gỡ: không quay lại được, xóa bằng lệnh prune)",
         f"* {b}  (nguyên vẹn)",
     ]
     refused = run("rollback", "--target", target_spec, "--to", a, env=env)
     assert refused.returncode == 1
     assert (
-        f"Không quay lại được bản {a}: còn hiện 2 người đã gỡ khỏi danh sách người chưa có điều "
+        f"Không quay lại được bản {a}: còn hiện 2 mục đã gỡ khỏi danh sách người chưa có điều "
         "kiện thi hành án ở bản đang chạy; quay lại bản này sẽ công khai lại thông tin cá nhân "
         "đã gỡ." in refused.stderr
     )
@@ -130,13 +131,13 @@ def check_refusal(target_spec, root: Path, a: str, b: str, env=None):
     # Without --to: skipped like a damaged release, and nothing older is left.
     skipped = run("rollback", "--target", target_spec, env=env)
     assert skipped.returncode == 1
-    assert f"Không còn bản cũ hơn để quay lại (đã bỏ qua {a}: còn hiện 2 người" in skipped.stderr
+    assert f"Không còn bản cũ hơn để quay lại (đã bỏ qua {a}: còn hiện 2 mục" in skipped.stderr
     assert "«make deploy»" in skipped.stderr
     assert live(root) == "<p>B</p>"
     assert not (root / ".deploy-lock").exists()
     # `prune` removes it whatever --keep.
     pruned = ok(run("prune", "--target", target_spec, "--keep", "5", env=env))
-    assert f"Đã xóa bản {a}: bản này còn hiện 2 người đã gỡ" in pruned.stdout
+    assert f"Đã xóa bản {a}: bản này còn hiện 2 mục đã gỡ" in pruned.stdout
     assert release_names(root) == [b]
     assert_no_person(listing, refused, skipped, pruned)
 
@@ -166,7 +167,7 @@ def test_withdrawn_entries_over_ssh(tmp_path):
     save(root, a, tmp_path / "saved")
     calls = len((bin_dir / "hosts").read_text(encoding="utf-8").split())
     withdrawing, b = deploy_named(make_release(tmp_path / "b", "B", (), shown), spec, env)
-    assert f"Đã xóa bản {a}: bản này còn hiện 2 người đã gỡ" in withdrawing.stdout
+    assert f"Đã xóa bản {a}: bản này còn hiện 2 mục đã gỡ" in withdrawing.stdout
     assert release_names(root) == [b]
     assert len((bin_dir / "hosts").read_text(encoding="utf-8").split()) > calls
     put_back(tmp_path / "saved", root, a)
