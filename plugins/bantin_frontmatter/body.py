@@ -9,6 +9,10 @@ Pelican puts the published address in the page; images are found the same way by
 ``bantin_images``, which writes their pictures. Images need a description that is not a tool's
 placeholder («CẦN VIẾT MÔ TẢ ẢNH»).
 
+These problems fail ``make html`` and ``make publish`` like any other, but the file is still
+built (the live preview shows the page with them); an image or link that leads nowhere is left
+out of the page, so Pelican is never asked for a file that is not there.
+
 Regular expressions, not an HTML parser: this runs on every body of every build.
 """
 
