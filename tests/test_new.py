@@ -233,7 +233,7 @@ def test_half_uncommented_block_gets_no_misleading_hint(tmp_path, uncommented):
     _, problems = read(tmp_path, path)
     assert len(problems) == 1
     assert "{" not in problems[0] and "static" not in problems[0]
-    assert "Thụt lề" in problems[0]
+    assert "vẫn còn «# »" in problems[0]
 
 
 def test_never_overwrites(tmp_path):

@@ -569,7 +569,8 @@ FIELDS: dict[str, FieldSpec] = {
     "image": FieldSpec(
         convert_image,
         "Ảnh đại diện",
-        hint="đường dẫn tính từ thư mục content/; ảnh chép vào thư mục của năm trong content/images/",
+        hint="đường dẫn tính từ thư mục content/; "
+        "ảnh chép vào thư mục của năm trong content/images/",
         example="images/2021/hoi-nghi.jpg",
         widget="image",
         kinds=_ARTICLE,

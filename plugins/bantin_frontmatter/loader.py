@@ -201,6 +201,24 @@ _YAML_EXPLANATIONS = (
 _SPECIAL_START = re.compile(r"^\s*(?:- )?[^\s:#][^:]*:\s+([{\[*&!%@`|>])")
 
 
+def _commented_parent(lines: list[str], index: int) -> int | None:
+    """The index of a commented-out line that opens the block of indented line ``index``."""
+    line = lines[index]
+    indent = len(line) - len(line.lstrip())
+    if indent == 0 or line.lstrip().startswith("#"):
+        return None
+    for back in range(index - 1, -1, -1):
+        above = lines[back].lstrip()
+        if not above:
+            continue
+        if not above.startswith("#"):
+            return None  # a written line comes first: not this case
+        body = above[1:].removeprefix(" ")
+        if len(body) - len(body.lstrip()) < indent and re.match(r"\s*(?:- )?[a-z_]+:", body):
+            return back
+    return None
+
+
 def _explain(exc: yaml.YAMLError, yaml_text: str, first_line: int) -> YamlProblem:
     if isinstance(exc, yaml.reader.ReaderError):
         # A character YAML refuses (NUL, escape, other control characters) pasted in a value.
@@ -214,8 +232,21 @@ def _explain(exc: yaml.YAMLError, yaml_text: str, first_line: int) -> YamlProble
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + first_line if mark is not None else None
     if mark is not None:
-        # The most common cause by far: a value starting with a character YAML reserves.
         source_lines = yaml_text.split("\n")
+        # A template's block uncommented without its opening line (make new writes them all
+        # commented out): name the line still commented, not "uneven indentation".
+        for index in (mark.line, mark.line - 1):
+            if 0 <= index < len(source_lines):
+                parent = _commented_parent(source_lines, index)
+                if parent is not None:
+                    return YamlProblem(
+                        index + first_line,
+                        "Dòng này đã bỏ «# » nhưng dòng mở khối của nó "
+                        f"(dòng {parent + first_line}) vẫn còn «# »",
+                        f"bỏ «# » ở đầu dòng {parent + first_line} (giữ nguyên thụt lề), "
+                        "hoặc thêm lại «# » cho dòng này",
+                    )
+        # The most common cause by far: a value starting with a character YAML reserves.
         for index in (mark.line, mark.line - 1):
             if 0 <= index < len(source_lines):
                 special = _SPECIAL_START.match(source_lines[index])
