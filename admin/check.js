@@ -68,6 +68,9 @@ function closeDialog() {
   document.getElementById("bt-check-dialog")?.remove();
 }
 
+// The list belongs to the entry it was made for: gone when staff open another page.
+window.addEventListener("hashchange", closeDialog);
+
 // A dialog listing field → message; focus goes to it, «Đóng» (or Escape) closes it.
 export function showProblems(title, problems, fields) {
   closeDialog();
