@@ -379,3 +379,31 @@ def test_site_digest_survives_a_file_pelican_could_not_process():
 
     context = {"generated_content": {"a.md": None, "b.md": None}}
     assert site_digest(context, []) != site_digest({"generated_content": {"a.md": None}}, [])
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        '<img src="javascript:alert(1)" alt="Ảnh">',
+        '<img src="JaVaScRiPt:alert(1)" alt="Ảnh">',
+        '<img src="java&#x09;script:alert(1)" alt="Ảnh">',
+        "![Ảnh](javascript:alert(1))",
+        '<a href="vbscript:msgbox(1)">Xem</a>',
+        '<a href="data:text/html;base64,PHNjcmlwdD4=">Xem</a>',
+        "[Xem](javascript:alert(1))",
+    ],
+)
+def test_an_address_that_runs_code_is_a_problem_at_its_line(content, written):
+    """The sanitizer drops it; staff are told where and why (never silently, never line 1)."""
+    html, meta = read(content, GOOD + "Mở đầu.\n\n" + written + "\n")
+    (problem,) = meta[PROBLEMS_KEY]
+    assert problem.message.startswith("Địa chỉ này chạy mã trên trình duyệt")
+    assert problem.line == GOOD.count("\n") + 3
+    assert problem.found and ("script" in problem.found.lower() or "data:" in problem.found)
+    assert "script:" not in html.lower() and "data:text" not in html
+
+
+def test_a_photo_written_as_data_is_not_refused(content):
+    pixel = "data:image/png;base64,iVBORw0KGgo="
+    _, meta = read(content, GOOD + f'Mở đầu.\n\n<img src="{pixel}" alt="Chấm">\n')
+    assert PROBLEMS_KEY not in meta or not meta[PROBLEMS_KEY]

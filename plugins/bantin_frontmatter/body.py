@@ -40,6 +40,22 @@ _HINT_PATH = (
 )
 
 
+# Addresses a browser would run as code; the sanitizer removes them, and staff are told so.
+_UNSAFE = (
+    "Địa chỉ này chạy mã trên trình duyệt của người đọc nên bị bỏ khỏi trang",
+    "dùng địa chỉ bắt đầu bằng https://, hoặc đường dẫn tới ảnh, tệp trong content/",
+)
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f\u200b-\u200f\u2060\ufeff]")
+
+
+def _unsafe(url: str, *, image: bool) -> bool:
+    """javascript:, vbscript: or (outside an image) data: — read as a browser reads it."""
+    scheme = _INVISIBLE.sub("", url).lower().split(":", 1)[0] if ":" in url else ""
+    if scheme in ("javascript", "vbscript"):
+        return True
+    return scheme == "data" and not (image and url.lower().startswith("data:image/"))
+
+
 def _image_message(kind: str) -> tuple[str, str]:
     """(message, hint) as ``bantin_images`` words the same problem when it draws the photo:
     one text, so a problem both find is listed once (imported late: that plugin imports the
@@ -141,6 +157,9 @@ def check_body(
                     "thay bằng mô tả ngắn những gì trong ảnh, ví dụ "
                     "![Quang cảnh hội nghị](images/2021/anh.jpg)",
                 )
+        if _unsafe(src, image=True):
+            report(src, *_UNSAFE)
+            return False
         if not src or src.startswith(("#", "//", "data:")) or _SCHEME.match(src):
             if src.lower().startswith("file:"):
                 report(src, "Ảnh lấy từ máy của người viết, không có trên trang", _HINT_PATH)
@@ -163,6 +182,9 @@ def check_body(
     def link(tag: str, name: str, value: str) -> str | None:
         """The value rewritten, None to keep it, "" to drop it (it leads nowhere: reported)."""
         url = value.strip()
+        if _unsafe(url, image=False):
+            report(url, *_UNSAFE)
+            return ""
         if not url or url.startswith(("#", "//")):
             return None
         if _SCHEME.match(url):
