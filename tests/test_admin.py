@@ -1,5 +1,6 @@
-"""The web editor (/admin/, Decap CMS): its configuration follows the site and the results model;
-a post written through its form passes the strict reader and builds into the results table."""
+"""The web editor's configuration (/admin/, Decap CMS): every form field made from the one
+schema, fields required with another not marked optional, preview links from the site's URLs,
+collections following the settings. The editor in a browser: tests/test_editor_browser.py."""
 
 from __future__ import annotations
 

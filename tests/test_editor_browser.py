@@ -1,7 +1,9 @@
 """The web editor in Chromium against the editor server of `make admin` (bantin_editor.server).
 
-One site, one server and one logged-in page for the module: staff type and paste Vietnamese
-numbers, try to save figures the build refuses, pick a photo from a year folder, and the
+One site, one server and one logged-in page for the module. New entries first (an article
+with results and a photo, a document with its PDF, which then build), then a post whose photo
+is in a year folder: staff type and paste Vietnamese numbers, try to save figures the build
+refuses (and save them as a draft), pick a photo from a year folder, filter the drafts, and the
 rendered editor is searched for English left in its interface.
 """
 

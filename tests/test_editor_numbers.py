@@ -17,6 +17,8 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bantin_format.formatting import format_change, format_money, format_number, format_percent
 from bantin_frontmatter.loader import parse_front_matter
@@ -121,3 +123,69 @@ def test_refused_text_is_not_read_as_a_number_by_the_model_either(case):
         assert issues == [] and value == case["python_reads"]
     else:
         assert issues, f"the model read {case['input']!r} as {value!r}"
+
+
+# --- Property: what the site prints, the editor reads back, and prints the same way ----------
+_NODE_LOOP = """
+import("%s").then(({ parseNumber, formatNumber }) => {
+  const lines = require("node:readline").createInterface({ input: process.stdin });
+  lines.on("line", (line) => {
+    const { text, value, kind } = JSON.parse(line);
+    const parsed = parseNumber(text, kind);
+    process.stdout.write(JSON.stringify({ parsed, shown: formatNumber(value, kind) }) + "\\n");
+  });
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def node_numbers():
+    """admin/numbers.js in one node process, asked one JSON line at a time."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is missing: `make node-deps` installs it")
+    module = (ROOT / "admin/numbers.js").as_uri()
+    process = subprocess.Popen(
+        [node, "-e", _NODE_LOOP % module],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+
+    def ask(text, value, kind):
+        process.stdin.write(json.dumps({"text": text, "value": value, "kind": kind}) + "\n")
+        process.stdin.flush()
+        return json.loads(process.stdout.readline())
+
+    yield ask
+    process.stdin.close()
+    process.wait(timeout=10)
+    process.stdout.close()
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=st.integers(min_value=0, max_value=2**53 - 1))
+def test_printed_counts_and_money_read_back(node_numbers, value):
+    for kind, printed in (("count", format_number(value)), ("money", format_money(value))):
+        answer = node_numbers(printed, value, kind)
+        assert answer == {"parsed": {"ok": True, "value": value}, "shown": printed}
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1))
+def test_printed_signed_numbers_read_back(node_numbers, value):
+    printed = format_number(value)  # «-1.234»: what staff copy from a table
+    answer = node_numbers(printed, value, "signed")
+    assert answer["parsed"] == {"ok": True, "value": value}
+    assert answer["shown"] == format_change(value, "viec")
+
+
+@settings(max_examples=100, deadline=None)
+@given(hundredths=st.integers(min_value=0, max_value=10000))
+def test_printed_rates_read_back(node_numbers, hundredths):
+    rate = Decimal(hundredths).scaleb(-2)
+    printed = format_percent(rate)
+    answer = node_numbers(printed, float(rate), "percent")
+    assert answer["parsed"]["ok"] and Decimal(str(answer["parsed"]["value"])) == rate
+    assert answer["shown"] == printed
