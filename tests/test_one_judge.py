@@ -1,6 +1,6 @@
 """One judge: every problem case gives the same message from `make html`, the live preview's
-banner data (`__preview/build.json`), `make check` and the reader's `read_bytes` (which the web
-editor's check before saving calls).
+banner data (`__preview/build.json`), `make check` and the web editor's check before saving
+(its server's ``bantinCheck`` action, which asks the reader's ``read_bytes``).
 
 One small site holds every case, one file each; it is built once per entry point.
 """
@@ -18,7 +18,8 @@ import pytest
 from conftest import ROOT, SITES, get_settings
 
 import bantin_ketqua
-from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader, display_path
+from bantin_editor.backend import EditorBackend
+from bantin_frontmatter.reader import display_path
 
 HEAD = "---\ntitle: {title}\ndate: {date}\ncategory: Tin hoạt động\nslug: {slug}\n{extra}---\n"
 RESULTS = """ket_qua:
@@ -138,12 +139,15 @@ def verdicts(site):
         "bantin_publish", "check", "--content", str(content), "--output", str(site / "check")
     )
     bantin_ketqua.add_field()
-    reader = BantinMarkdownReader(get_settings(PATH=str(content)))
+    # The web editor's check before saving: its server's own action, as the form sends it.
+    backend = EditorBackend(get_settings(PATH=str(content)))
     editor = []
     for name in CASES:
         path = content / "articles/2021" / f"{name}.md"
-        _body, metadata = reader.read_bytes(path.read_bytes(), str(path))
-        editor += [p.format() for p in metadata.get(PROBLEMS_KEY, ())]
+        request = {"path": f"content/articles/2021/{name}.md", "raw": path.read_text("utf-8")}
+        code, answer = backend.handle({"action": "bantinCheck", "params": request})
+        assert code == 200, answer
+        editor += [p["text"] for p in answer["problems"]]
     status = json.loads((site / "preview/__preview/build.json").read_text(encoding="utf-8"))
     return {
         "make html": (html, _listed(html.stderr)),
