@@ -2,7 +2,8 @@
 // (plugins/bantin_editor/backend.py), which reads it with the build's own reader. An entry to be
 // published with problems is not saved; a draft is saved with its problems listed. Either way
 // staff see the build's Vietnamese messages, field by field, in a dialog.
-import { parse } from "yaml";
+// Decap's own YAML reader (its `yaml` dependency, whatever npm hoists).
+import yamlFormat from "decap-cms-core/dist/esm/formats/yaml";
 
 let configPromise = null;
 
@@ -10,7 +11,7 @@ function loadConfig() {
   // The editor server writes this run's API address (with its token) into the served copy.
   configPromise ??= fetch("config.yml", { credentials: "same-origin" })
     .then((response) => (response.ok ? response.text() : ""))
-    .then((text) => parse(text) || {})
+    .then((text) => yamlFormat.fromFile(text) || {})
     .catch(() => ({}));
   return configPromise;
 }
