@@ -8,20 +8,16 @@ block in it (``chua-co-dieu-kien.ban_an``). ``python -m bantin_congkhai.guide`` 
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import replace
 from pathlib import Path
 
-from bantin_frontmatter.fields import guide_table
+from bantin_frontmatter import guide
 
 from .schema import AUCTION_FIELDS, DEBTOR_FIELDS
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "huong-dan-cong-khai.md"
 KINDS = {"chua-co-dieu-kien": DEBTOR_FIELDS, "dau-gia": AUCTION_FIELDS}
-_REGION = re.compile(
-    r"(<!-- bang-truong-cong-khai: ([a-z._-]+) -->\n)(.*?)(<!-- /bang-truong-cong-khai -->)", re.S
-)
 
 
 def specs_of(name: str):
@@ -41,8 +37,8 @@ def specs_of(name: str):
 
 
 def render(text: str) -> str:
-    """The guide with every field table made anew."""
-    return _REGION.sub(lambda m: f"{m[1]}{guide_table(specs_of(m[2]))}\n{m[4]}", text)
+    """The guide with every field table made anew (the house's one table maker)."""
+    return guide.render(text, specs_of, marker="bang-truong-cong-khai")
 
 
 def main() -> int:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from bantin_core.problems import Problem, short_repr
 from bantin_frontmatter.fields import FieldContext, FieldError, FieldSpec
-from bantin_frontmatter.loader import _dotted, parse_front_matter
+from bantin_frontmatter.loader import field_name, parse_front_matter
 from bantin_search.folding import fold
 
 from .schema import (
@@ -232,7 +232,7 @@ class _Reading:
         return None
 
     def problem(self, path: tuple, message, found=None, expected=None, hint=None) -> None:
-        name = _dotted(path)
+        name = field_name(path)
         if path and any(p.field == name for p in self.problems):
             return  # the loader already said what is wrong here (a date not on the calendar)
         self.problems.append(

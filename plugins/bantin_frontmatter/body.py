@@ -96,8 +96,8 @@ def _find(path: str, content: str, source_path: str, placeholder: bool) -> str |
 
 
 def resolve_image(src: str, content: str, source_path: str) -> str | None:
-    """The content-relative path of a body image, found as ``bantin_images`` finds it to draw
-    its picture (``bantin_images.markup.resolve_source``; a test keeps the two equal)."""
+    """The content-relative path of a body image (``bantin_images`` draws its picture from the
+    same answer, through ``bantin_images.markup.resolve_source``)."""
     path = unquote(src.split("#", 1)[0].split("?", 1)[0])
     for prefix in ("{static}", "{attach}", "{filename}"):
         if path.startswith(prefix):

@@ -14,7 +14,11 @@ from pathlib import Path
 from .fields import guide_table, schema
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-_REGION = re.compile(r"(<!-- bang-truong: ([a-z._-]+) -->\n)(.*?)(<!-- /bang-truong -->)", re.S)
+MARKER = "bang-truong"
+
+
+def _region(marker: str) -> re.Pattern:
+    return re.compile(rf"(<!-- {marker}: ([a-z._-]+) -->\n)(.*?)(<!-- /{marker} -->)", re.S)
 
 
 def _specs(name: str):
@@ -29,13 +33,18 @@ def _specs(name: str):
     return specs.subfields
 
 
-def render(text: str) -> str:
-    """The guide text with every field table made anew."""
-    return _REGION.sub(lambda m: f"{m[1]}{guide_table(_specs(m[2]))}\n{m[4]}", text)
+def render(text: str, specs_of=None, marker: str = MARKER) -> str:
+    """The guide text with every field table made anew.
+
+    ``specs_of(name)`` gives the fields of the table named ``name``; other content kinds (the
+    public notices) pass their own, with their own ``marker``.
+    """
+    specs_of = specs_of or _specs
+    return _region(marker).sub(lambda m: f"{m[1]}{guide_table(specs_of(m[2]))}\n{m[4]}", text)
 
 
 def guides() -> list[Path]:
-    return sorted(p for p in DOCS.glob("*.md") if "<!-- bang-truong:" in p.read_text("utf-8"))
+    return sorted(p for p in DOCS.glob("*.md") if f"<!-- {MARKER}:" in p.read_text("utf-8"))
 
 
 def main() -> int:

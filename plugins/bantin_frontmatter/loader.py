@@ -298,11 +298,12 @@ def _walk(node: Node, path: tuple, first_line: int, lines: dict, problems: list)
         wrong = impossible_date(node.value)
         if wrong is not None:
             line = node.start_mark.line + first_line
-            problems.append(YamlProblem(line, wrong[0], wrong[1], field=_dotted(path)))
+            problems.append(YamlProblem(line, wrong[0], wrong[1], field=field_name(path)))
 
 
-def _dotted(path: tuple) -> str:
-    """A field path as the reader names it: ``ket_qua.don_vi[2].ten`` (lists from 1)."""
+def field_name(path: tuple) -> str:
+    """``("ket_qua", "don_vi", 1, "ten")`` → ``ket_qua.don_vi[2].ten``: a field path as staff
+    read it (paths index lists from 0, as YAML does; staff count from 1)."""
     name = ""
     for part in path:
         if isinstance(part, int):

@@ -32,7 +32,7 @@ from .fields import (
     earliest_date,
     suggest_slug,
 )
-from .loader import parse_front_matter
+from .loader import field_name, parse_front_matter
 
 PROBLEMS_KEY = "bantin_problems"
 #: Metadata keys the reader adds: the file line of each front-matter field (``ket_qua.ky``),
@@ -49,20 +49,6 @@ def display_path(path: str) -> str:
     """The path as staff see it in their editor: relative to the project folder."""
     relative = os.path.relpath(path)
     return path if relative.startswith("..") else relative.replace(os.sep, "/")
-
-
-def _field_name(path: tuple) -> str:
-    """``("ket_qua", "don_vi", 1, "ten")`` → ``ket_qua.don_vi[2].ten``.
-
-    Paths index lists from 0 (so the line lookup matches YAML); staff count from 1.
-    """
-    name = ""
-    for part in path:
-        if isinstance(part, int):
-            name += f"[{part + 1}]"
-        else:
-            name += f".{part}" if name else str(part)
-    return name
 
 
 class BantinMarkdownReader(MarkdownReader):
@@ -188,7 +174,7 @@ class BantinMarkdownReader(MarkdownReader):
                     Problem(
                         source,
                         front.lines.get(path, line),
-                        _field_name(path),
+                        field_name(path),
                         exc.message,
                         exc.found,
                         exc.expected,
@@ -204,7 +190,7 @@ class BantinMarkdownReader(MarkdownReader):
                         Problem(
                             source,
                             self._nearest_line(front.lines, path) or line,
-                            _field_name(path),
+                            field_name(path),
                             sub.message,
                             sub.found,
                             sub.expected,
@@ -323,13 +309,13 @@ class BantinMarkdownReader(MarkdownReader):
 
 
 def _explained(path: tuple, explained: set) -> bool:
-    return bool(explained) and _field_name(path) in explained
+    return bool(explained) and field_name(path) in explained
 
 
 def _field_lines(lines: dict) -> dict:
     """``{"slug": 6, "ket_qua.ky": 12, …}``: lines of the fields two levels deep, for the
     checks that compare files (they see Pelican's objects, not the YAML)."""
-    return {_field_name(path): line for path, line in lines.items() if len(path) <= 2}
+    return {field_name(path): line for path, line in lines.items() if len(path) <= 2}
 
 
 def _not_nfc(source: str, text: str) -> Problem:

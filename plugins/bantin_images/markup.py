@@ -15,11 +15,12 @@ body, not a parse of every written file). The markup itself comes from the theme
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
+
+from bantin_frontmatter.body import resolve_image
 
 _IMG = r"<img\b[^>]*>"
 #: A paragraph holding images only (Markdown puts one per line, maybe with <br>).
@@ -28,7 +29,6 @@ _BLOCK = re.compile(
 )
 _IMG_TAG = re.compile(_IMG)
 _ATTR = re.compile(r'([a-zA-Z_:][-\w:.]*)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-_LINK_PREFIXES = ("{static}", "{attach}", "{filename}")
 
 
 @dataclass(frozen=True)
@@ -63,22 +63,10 @@ def resolve_source(src: str, content_path: str, source_path: str) -> str | None:
     """The content-relative path (``images/2021/a.jpg``) an image's ``src`` points to.
 
     Staff write ``images/…``, ``/images/…``, ``{static}/images/…`` or a path relative to the
-    Markdown file (``../../images/…``). Returns the first that exists, else None.
+    Markdown file (``../../images/…``). Returns the first that exists, else None. The reader's
+    body check finds images the same way: one function, so the two never disagree.
     """
-    path = unquote(src.split("#", 1)[0].split("?", 1)[0])
-    for prefix in _LINK_PREFIXES:
-        if path.startswith(prefix):
-            path = path[len(prefix) :]
-            break
-    root = os.path.normpath(content_path)
-    candidates = [os.path.join(root, path.lstrip("/"))]
-    if not path.startswith("/"):
-        candidates.append(os.path.join(os.path.dirname(source_path), path))
-    for candidate in candidates:
-        full = os.path.normpath(candidate)
-        if full.startswith(root + os.sep) and os.path.isfile(full):
-            return os.path.relpath(full, root).replace(os.sep, "/")
-    return None
+    return resolve_image(src, content_path, source_path)
 
 
 #: render(kind, images, first_index) -> HTML; kind is "figure", "gallery" or "inline".
