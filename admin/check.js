@@ -1,9 +1,12 @@
 // Checked before saving: the entry goes to the editor server's "bantinCheck" action
 // (plugins/bantin_editor/backend.py), which reads it with the build's own reader. An entry to be
 // published with problems is not saved; a draft is saved with its problems listed. Either way
-// staff see the build's Vietnamese messages, field by field, in a dialog.
+// staff see the build's Vietnamese messages: all of them in a dialog, and each under its field.
 // Decap's own YAML reader (its `yaml` dependency, whatever npm hoists).
 import yamlFormat from "decap-cms-core/dist/esm/formats/yaml";
+import viExtra from "./vi-extra.js";
+
+const EXPAND = viExtra.editor.editorWidgets.object.expand;
 
 let configPromise = null;
 
@@ -33,25 +36,161 @@ function entryPath(entry, collection, data) {
   return `${collection.folder}/${name}.${collection.extension || "md"}`;
 }
 
+// A problem's field as steps: ``ket_qua.don_vi[2].ten`` (the build's names, counting list
+// items from 1, bantin_frontmatter.loader.field_name) or ``ket_qua.don_vi.1.ten`` (from 0)
+// → [{name: "ket_qua"}, {name: "don_vi"}, {index: 1}, {name: "ten"}].
+export function fieldPath(dotted) {
+  const steps = [];
+  for (const part of String(dotted || "").split(".")) {
+    const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (!match) {
+      steps.push({ name: part });
+    } else if (/^\d+$/.test(match[1])) {
+      steps.push({ index: Number(match[1]) });
+    } else {
+      if (match[1]) steps.push({ name: match[1] });
+      for (const number of match[2].match(/\d+/g) || []) steps.push({ index: Number(number) - 1 });
+    }
+  }
+  return steps;
+}
+
 // «Kết quả thi hành án › Về việc › Giải quyết xong» for ket_qua.viec.giai_quyet_xong.
 export function fieldLabel(fields, dotted) {
   const labels = [];
   let current = fields || [];
-  for (const part of String(dotted || "").split(".")) {
-    if (/^\d+$/.test(part)) {
-      labels.push(`mục thứ ${Number(part) + 1}`);
+  for (const step of fieldPath(dotted)) {
+    if (step.index !== undefined) {
+      labels.push(`mục thứ ${step.index + 1}`);
       continue;
     }
-    const field = current.find((candidate) => candidate.name === part);
+    const field = current.find((candidate) => candidate.name === step.name);
     if (!field) {
-      labels.push(part);
+      labels.push(step.name);
       current = [];
       continue;
     }
-    labels.push(field.label || part);
+    labels.push(field.label || step.name);
     current = field.fields || [];
   }
   return labels.join(" › ");
+}
+
+// --- The message under its field ------------------------------------------------------------
+// Decap gives every field's control the id «<name>-field-<n>» and its label for= that id; a
+// block (object) or a list is a control holding its fields' controls. A path is followed from
+// the form down: at each step the nearest controls of that name (fewest controls between),
+// the list item's when an index came before.
+const FIELD_ID = /^(.+)-field-\d+$/;
+
+function depthWithin(element, scope) {
+  let depth = 0;
+  for (let node = element.parentElement; node && node !== scope; node = node.parentElement) {
+    if (node.id && FIELD_ID.test(node.id)) depth += 1;
+  }
+  return depth;
+}
+
+export function findControl(dotted, root = document.body) {
+  const steps = fieldPath(dotted);
+  let scope = root;
+  let index = 0;
+  let from = 0;
+  let found = null;
+  for (let i = 0; i < steps.length; i += 1) {
+    const step = steps[i];
+    if (step.index !== undefined) {
+      index = step.index;
+      continue;
+    }
+    const labels = [...scope.querySelectorAll("label[for]")].filter(
+      (label) => FIELD_ID.exec(label.htmlFor)?.[1] === step.name && !label.closest(".bt-check"),
+    );
+    const least = Math.min(...labels.map((label) => depthWithin(label, scope)));
+    const label = labels.filter((item) => depthWithin(item, scope) === least)[index];
+    const control = label && document.getElementById(label.htmlFor);
+    if (!control) return { found, missing: steps.slice(from) };
+    found = { label, control };
+    scope = control;
+    index = 0;
+    from = i + 1;
+  }
+  return { found, missing: [] };
+}
+
+const NOTE = "bt-field-problem";
+
+export function clearFieldNotes() {
+  for (const note of document.querySelectorAll(`.${NOTE}`)) {
+    for (const element of document.querySelectorAll(`[aria-describedby~="${note.id}"]`)) {
+      const rest = element
+        .getAttribute("aria-describedby")
+        .split(/\s+/)
+        .filter((id) => id && id !== note.id);
+      if (rest.length) element.setAttribute("aria-describedby", rest.join(" "));
+      else element.removeAttribute("aria-describedby");
+    }
+    note.remove();
+  }
+}
+
+// Staff changing a field: its message told of what was there before.
+document.addEventListener("input", (event) => {
+  const ids = (event.target.getAttribute?.("aria-describedby") || "").split(/\s+/);
+  for (const id of ids) {
+    const note = id.startsWith("bt-loi-") && document.getElementById(id);
+    if (note) {
+      const rest = ids.filter((other) => other && other !== id);
+      event.target.setAttribute("aria-describedby", rest.join(" "));
+      note.remove();
+    }
+  }
+});
+
+// A block the field is in that Decap shows folded («Mở ra»): opened, so the message is seen.
+function unfold(control) {
+  const blocks = [];
+  for (let node = control.parentElement; node; node = node.parentElement) {
+    if (node.id && FIELD_ID.test(node.id)) blocks.unshift(node);
+  }
+  for (const block of blocks) {
+    const button = block.firstElementChild?.querySelector('[data-testid="expand-button"]');
+    if (button && button.getAttribute("aria-label") === EXPAND) button.click();
+  }
+}
+
+// Each problem with a field: its message right under that field's control (under the label of a
+// block), in the field's accessible description. Problems of the body or of the file as a whole
+// are in the dialog only. Returns how many were placed.
+export function showFieldNotes(problems, fields) {
+  clearFieldNotes();
+  let placed = 0;
+  problems.forEach((problem, number) => {
+    if (!problem.field) return;
+    const { found, missing } = findControl(problem.field);
+    if (!found) return;
+    const { label, control } = found;
+    const container = label.parentElement?.parentElement;
+    if (!container) return;
+    const note = document.createElement("p");
+    note.className = NOTE;
+    note.id = `bt-loi-${number + 1}`;
+    const where = missing.length ? `${fieldLabel(fields, problem.field)}: ` : "";
+    note.textContent = where + problemText(problem);
+    const block = control.querySelector("label[for]");
+    if (block || !container.contains(control)) {
+      label.parentElement.after(note);
+    } else {
+      let child = control;
+      while (child.parentElement !== container) child = child.parentElement;
+      child.after(note);
+    }
+    const described = (control.getAttribute("aria-describedby") || "").split(/\s+/);
+    control.setAttribute("aria-describedby", [...described, note.id].filter(Boolean).join(" "));
+    unfold(control);
+    placed += 1;
+  });
+  return placed;
 }
 
 function problemText(problem) {
@@ -69,8 +208,12 @@ function closeDialog() {
   document.getElementById("bt-check-dialog")?.remove();
 }
 
-// The list belongs to the entry it was made for: gone when staff open another page.
-window.addEventListener("hashchange", closeDialog);
+// The list and the messages belong to the entry they were made for: gone when staff open
+// another page.
+window.addEventListener("hashchange", () => {
+  closeDialog();
+  clearFieldNotes();
+});
 
 // A dialog listing field → message; focus goes to it, «Đóng» (or Escape) closes it.
 export function showProblems(title, problems, fields) {
@@ -120,6 +263,7 @@ export async function checkBeforeSaving({ entry }, { toFile }) {
   const url = config.local_backend?.url;
   const collection = collectionOf(config, entry.get("collection"));
   if (!url || !collection) return undefined; // a Git server backend: its CI checks
+  clearFieldNotes();
   const data = entry.get("data").toJS();
   let verdict;
   try {
@@ -155,11 +299,13 @@ export async function checkBeforeSaving({ entry }, { toFile }) {
       problems,
       collection.fields,
     );
+    showFieldNotes(problems, collection.fields);
     return undefined;
   }
   const title =
     `Chưa lưu: bài có ${problems.length} lỗi, trang web sẽ không đăng bài này. ` +
     "Sửa các lỗi dưới đây rồi lưu lại, hoặc chọn trạng thái «Bản nháp (chưa đăng)» để lưu tạm";
   showProblems(title, problems, collection.fields);
+  showFieldNotes(problems, collection.fields);
   throw new NotSaved(`bài có ${problems.length} lỗi (xem danh sách trong khung thông báo)`);
 }

@@ -401,12 +401,35 @@ def test_figures_the_build_refuses_are_not_saved(page, site):
     )
     expect(page.get_by_text("Chưa lưu được bài: bài có")).to_be_visible()
     dialog.get_by_role("button", name="Đóng").click()
+    # Each message stays under its field: «Giải quyết xong» of «Về việc» (not of «Về tiền»),
+    # and «Tỷ lệ», in the field's accessible description.
+    message = "Giải quyết xong không thể nhiều hơn số có điều kiện thi hành"
+    expect(page.locator(".bt-field-problem")).to_have_count(2)
+    note = page.locator(".bt-field-problem", has_text=message)
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(message)
+    expect(resolved).to_have_accessible_description(re.compile(message))
+    expect(_figure(page, "giai_quyet_xong", 1)).not_to_have_accessible_description(
+        re.compile(message)
+    )
+    assert page.evaluate(
+        """note => {
+          const container = document.getElementById(note.id).closest('[aria-label^="Trường"]');
+          return container.getAttribute('aria-label') === 'Trường «Giải quyết xong»'
+            && !!container.querySelector('input[id^="giai_quyet_xong-field-"]')
+            && !!container.closest('[aria-label="Trường «Về việc»"]');
+        }""",
+        note.element_handle(),
+    )
+    expect(_figure(page, "ty_le")).to_have_accessible_description(re.compile("Tỷ lệ ghi"))
     time.sleep(1)
     assert post.read_bytes() == before
     # Text Decap cannot read as a number: refused beside the field, nothing saved.
     resolved.fill("37.1.0")
     _save(page)
     expect(page.locator("li", has_text="Không rõ «37.1.0»")).to_be_visible()
+    # Typing in the field took its message away (it told of the figure no longer there).
+    expect(page.locator(".bt-field-problem", has_text=message)).to_have_count(0)
     time.sleep(1)
     assert post.read_bytes() == before
     # As a draft the same figures are saved, with the list of what to fix before publishing.
