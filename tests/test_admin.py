@@ -4,6 +4,7 @@ collections following the settings. The editor in a browser: tests/test_editor_b
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import socket
@@ -12,7 +13,7 @@ import time
 
 import pytest
 
-from bantin_editor.admin import editor_config, editor_hint, editor_styles
+from bantin_editor.admin import NUMBER_TYPING, editor_config, editor_hint, editor_styles
 from bantin_frontmatter.fields import schema
 from tests.conftest import ROOT, SITES, get_settings
 
@@ -148,6 +149,83 @@ def test_editor_form_is_the_schema(tmp_path):
     guide = (ROOT / "docs/huong-dan-viet-bai.md").read_text(encoding="utf-8")
     for name in ("title", "image_alt", "slug"):
         assert f"| `{name}` | {specs[name].label} | {specs[name].required_when()} |" in guide
+
+
+def _number_fields(fields, specs):
+    """(form field, schema entry) of every number field, blocks and lists included."""
+    for field in fields:
+        spec = specs.get(field["name"])
+        if spec is None:
+            continue
+        if spec.widget == "number":
+            yield field, spec
+        yield from _number_fields(field.get("fields", ()), dict(spec.subfields))
+
+
+def test_number_hints_say_how_to_type_in_the_number_box(tmp_path):
+    """The schema's hint tells how to write a figure in the file («viết liền: 2073», «37,10%
+    ghi 37.10»); the number box reads «2.073» and «37,10», so the form says how to type it, by
+    the number's kind, and keeps the rest of what the schema says; the examples it gives are
+    read by admin/numbers.js as the numbers they show."""
+    from bantin_congkhai.schema import AUCTION_FIELDS, DEBTOR_FIELDS
+
+    content = tmp_path / "content"
+    shutil.copytree(SITES / "basic", content)
+    config = editor_config(get_settings(PATH=str(content)))
+    own = {"chua_co_dieu_kien": dict(DEBTOR_FIELDS), "dau_gia": dict(AUCTION_FIELDS)}
+    seen = {}
+    hints = {}
+    for collection in config["collections"]:
+        specs = own.get(collection["name"], schema())
+        for field, spec in _number_fields(collection["fields"], specs):
+            where = f"{collection['name']}.{field['name']}"
+            kind = spec.number or "count"
+            typing = NUMBER_TYPING[kind]
+            parts = field["hint"].split("; ")
+            assert typing in parts, where
+            # What the schema says the field means is kept, in order; nothing on writing the
+            # figure by hand is left («viết liền: 2073», «ghi 37.10», «giảm ghi số âm»).
+            kept = [p.strip() for p in spec.hint.split(";") if p.strip()]
+            kept = [p for p in kept if not re.search(r"\bviết\b|\bghi\b", p)]
+            assert parts[parts.index(typing) + 1 :] == kept, where
+            rest = field["hint"].replace(typing, "")
+            assert not re.search(r"\bviết\b|\bghi\b", rest), where
+            seen[kind] = typing
+            hints[where] = field["hint"]
+    assert set(seen) == set(NUMBER_TYPING)
+    assert "37,10 hoặc 37.10" in seen["percent"] and "75.683.482.000" in seen["money"]
+    assert "-12 khi giảm" in seen["signed"]
+    assert hints["tin.ty_le"].endswith("không gõ dấu %: 37,10 hoặc 37.10; có thể bỏ, trang tự tính")
+    assert hints["dau_gia.tien_dat_truoc"].endswith(
+        "; từ 5 % đến 20 % giá khởi điểm; chỉ với thông báo đấu giá"
+    )
+    # Every figure shown in the hints, typed into the number box of its kind, is accepted as
+    # the number it shows («2.073» and «2073» both 2073).
+    examples = [
+        (kind, text)
+        for kind, typing in NUMBER_TYPING.items()
+        for text in re.findall(r"-?\d[\d.,]*\d|-?\d", typing)
+    ]
+    script = (
+        "import { parseNumber } from './admin/numbers.js';"
+        "const cases = JSON.parse(process.argv[1]);"
+        "console.log(JSON.stringify(cases.map(([k, t]) => parseNumber(t, k))));"
+    )
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", script, json.dumps(examples)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    read = json.loads(result.stdout)
+    for (kind, text), parsed in zip(examples, read, strict=True):
+        assert parsed["ok"], (kind, text, parsed)
+        shown = float(text.replace(".", "").replace(",", ".")) if kind != "percent" else None
+        if shown is not None:
+            assert parsed["value"] == shown, (kind, text)
+        else:
+            assert parsed["value"] == 37.1, (kind, text)
 
 
 def test_fields_required_when_another_is_there_are_not_marked_optional(tmp_path):

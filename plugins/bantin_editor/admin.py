@@ -4,6 +4,12 @@
 field from the one schema (``bantin_frontmatter.fields.schema``: labels, hints, when required,
 patterns, choices, number kinds) and fills in what comes from the site: the category lists,
 the local backend's address, the content folder and the preview links (``ARTICLE_URL``).
+
+Hints follow the schema's, with one rule of the editor's own (:func:`number_hint`): a number
+field's hint says how to type the figure in the number box (``2.073 hoặc 2073``, ``37,10 hoặc
+37.10``) instead of the schema's parts on writing it in the file by hand (``viết liền: 2073``),
+and keeps the rest of what the schema says about the field. tests/test_admin.py holds the form to
+both.
 """
 
 from __future__ import annotations
@@ -62,9 +68,43 @@ def required_condition(name: str, spec: FieldSpec, parent: str | None) -> str | 
     return None
 
 
+#: How to type a figure into the editor's number box (``vi_number``, read by admin/numbers.js
+#: the way staff write numbers), by the field's number kind (``FieldSpec.number``).
+NUMBER_TYPING = {
+    "count": "gõ như thường viết: 2.073 hoặc 2073",
+    "money": "số đồng, gõ đủ như thường viết: 75.683.482.000 hoặc 75683482000",
+    "percent": "phần trăm, không gõ dấu %: 37,10 hoặc 37.10",
+    "signed": "tăng gõ số dương, giảm gõ số âm: 53, hoặc -12 khi giảm",
+    "signed-money": "số đồng, tăng gõ số dương, giảm gõ số âm: 6.627.608.000, "
+    "hoặc -1.400.000.000 khi giảm",
+}
+
+
+#: A part of a schema hint that says how a figure is written in the file by hand.
+HAND_WRITTEN = re.compile(r"\b(viết|ghi)\b")
+
+
+def number_hint(spec: FieldSpec) -> list[str]:
+    """The hint of a number field as the editor gives it, in parts.
+
+    The schema's hint is written for the file (``số việc, viết liền: 2073``, ``37,10% ghi
+    37.10``, ``giảm ghi số âm``): a part of it that says how the figure is written («viết»,
+    «ghi») is about writing it by hand. The editor's number box also reads ``2.073`` and
+    ``37,10``, so those parts give way to how to type a number of the field's kind
+    (:data:`NUMBER_TYPING`, which says the same: the unit, the sign), said first; the other
+    parts (what the field means: ``có thể bỏ, trang tự tính``, ``từ 5 % đến 20 % giá khởi
+    điểm``) are kept, in order.
+    """
+    parts = [part.strip() for part in (spec.hint or "").split(";") if part.strip()]
+    typing = NUMBER_TYPING[spec.number or "count"]
+    return [typing] + [part for part in parts if not HAND_WRITTEN.search(part)]
+
+
 def editor_hint(spec: FieldSpec, condition: str | None) -> str:
-    """The note under a form field: when it is required (if that depends), then the hint."""
-    return "; ".join(part for part in (condition, spec.hint) if part)
+    """The note under a form field: when it is required (if that depends), then the hint (for a
+    number, :func:`number_hint`)."""
+    hint = number_hint(spec) if spec.widget == "number" else [spec.hint]
+    return "; ".join(part for part in (condition, *hint) if part)
 
 
 def _widget(spec: FieldSpec) -> dict:
