@@ -88,9 +88,9 @@ serve: $(STAMP)
 	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(PELICANOPTS) $(if $(strip $(SETTINGS)),-e $(SETTINGS))
 
 # The live preview (bantin_editor): the open page reloads after each rebuild and shows content
-# errors as a banner; each rebuild prints its time; /admin/ serves the web editor.
-DECAP_PORT ?= 8081
-LIVE_PREVIEW := $(PREVIEW) BANTIN_PREVIEW=true BANTIN_DECAP_SERVER='"http://$(HOST):$(DECAP_PORT)/api/v1"'
+# errors as a banner; each rebuild prints its time. No editor server here: /admin/ says to run
+# `make admin` (the web editor's own command, below).
+LIVE_PREVIEW := $(PREVIEW) BANTIN_PREVIEW=true
 
 devserver: $(STAMP) $(CATALOG).mo
 	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(PELICANOPTS) $(LIVE_PREVIEW) $(SETTINGS)
@@ -110,7 +110,7 @@ import: $(STAMP)
 # preview; bantin_editor.server serves it and /admin/ on $(HOST):$(PORT) and answers the editor
 # (writes only into the content folders, loopback Host only, a new token each run).
 ADMIN_BUNDLE := cache/admin/bantin-admin.js
-$(ADMIN_BUNDLE): admin/main.js admin/vi-extra.js admin/build.mjs node_modules/.package-lock.json
+$(ADMIN_BUNDLE): $(wildcard admin/*.js) admin/build.mjs node_modules/.package-lock.json
 	node admin/build.mjs $@
 
 ADMIN_PREVIEW := $(PREVIEW) BANTIN_PREVIEW=true BANTIN_DECAP_SERVER='"http://$(HOST):$(PORT)/api/v1"'

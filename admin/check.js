@@ -19,6 +19,30 @@ function loadConfig() {
   return configPromise;
 }
 
+// Is the editor server of `make admin` there? It writes its API address with this run's token
+// (/api/<token>/v1) into the served config and answers «info». Under `make devserver` (no editor
+// server) the address is the one written in the file, where nothing answers, or another program
+// does: "absent", with the server's own message when it gave one. A shared Git server
+// (config.backend, no local_backend): "other", Decap logs in there.
+export async function editorServer() {
+  const config = await loadConfig();
+  const url = config.local_backend?.url;
+  if (!url) return { state: config.backend ? "other" : "absent" };
+  if (!/\/api\/[^/]+\/v1\/?$/.test(url)) return { state: "absent" };
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ action: "info", params: {} }),
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (response.ok && answer.type === "local_fs") return { state: "ready" };
+    return { state: "absent", message: typeof answer.error === "string" ? answer.error : "" };
+  } catch {
+    return { state: "absent" };
+  }
+}
+
 function collectionOf(config, name) {
   return (config.collections || []).find((collection) => collection.name === name);
 }

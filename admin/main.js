@@ -4,7 +4,7 @@ import { vi } from "decap-cms-locales";
 import { frontmatterYAML } from "decap-cms-core/dist/esm/formats/frontmatter";
 import image from "decap-cms-editor-component-image";
 import React from "react";
-import { checkBeforeSaving } from "./check.js";
+import { checkBeforeSaving, editorServer } from "./check.js";
 import { checkValue, formatNumber, inputText, KINDS, parseNumber } from "./numbers.js";
 import viExtra from "./vi-extra.js";
 
@@ -240,4 +240,15 @@ CMS.registerEventListener({
 
 // index.html checks this to tell staff when the bundle is missing (make admin builds it).
 window.CMS = CMS;
-CMS.init();
+// Without the editor server (the page opened from `make devserver`), the editor could show its
+// form but never save: index.html's message says to run `make admin` instead.
+editorServer().then(({ state, message }) => {
+  if (state !== "absent") {
+    CMS.init();
+    return;
+  }
+  const notice = document.getElementById("bt-admin-no-server");
+  if (!notice) return;
+  if (message) notice.querySelector(".bt-admin-detail").textContent = `Máy chủ trả lời: ${message}`;
+  notice.hidden = false;
+});

@@ -551,3 +551,31 @@ def test_no_english_in_the_editor(page, site):
     )
     labels = [text for text in seen if text.startswith("Trường ")]
     assert "Trường «Tiêu đề»" in labels and "Trường «Giải quyết xong»" in labels
+
+
+def test_without_the_editor_server_the_page_says_to_run_make_admin(browser, site):
+    """`make devserver` serves /admin/ with no editor server behind it: the page says, in
+    Vietnamese, to run `make admin` instead of showing a form that cannot save."""
+    from playwright.sync_api import expect
+
+    _, repo = site
+    port = _free_port()
+    static = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=repo / "output",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    context = browser.new_context(locale="vi-VN")
+    try:
+        _wait_for_port(port)
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}/admin/")
+        notice = page.get_by_role("alert")
+        expect(notice).to_contain_text("Trình soạn thảo chưa chạy", timeout=15_000)
+        expect(notice).to_contain_text("make admin")
+        expect(page.get_by_role("button", name="Đăng nhập")).to_have_count(0)
+    finally:
+        context.close()
+        static.terminate()
+        static.wait(timeout=10)

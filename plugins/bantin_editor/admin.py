@@ -29,6 +29,8 @@ from .preview import templates
 PROJECT = Path(__file__).resolve().parents[2]
 ADMIN_SOURCE = PROJECT / "admin"
 DEFAULT_BUNDLE = PROJECT / "cache" / "admin" / "bantin-admin.js"
+#: The API address written without the editor server (``make devserver``): nothing answers there
+#: with this run's token, so /admin/ tells staff to run ``make admin`` (admin/check.js).
 DEFAULT_DECAP_SERVER = "http://127.0.0.1:8081/api/v1"
 GUIDES = PROJECT / "docs"
 
