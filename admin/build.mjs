@@ -9,36 +9,78 @@ import { fileURLToPath } from "node:url";
 // Decap 3.16 keeps in an entry's media library only the files directly in its media folder, and
 // writes a picked file as public_folder + its bare name (images/x.jpg). Two small changes to its
 // code make year folders visible and picked files keep their folder. The build stops if the code
-// they change is not found (a newer Decap: look again).
+// they change is not found (a newer Decap: look again). The same way, English written into the
+// code widget's own code is put in Vietnamese (below).
 const PATCHES = [
   {
     file: "decap-cms-core/dist/esm/reducers/mediaLibrary.js",
-    from: "return fileFolder === mediaFolder || fileFolder.startsWith(`${mediaFolder}/_transformations/`);",
-    to:
-      "const root = mediaFolder.split('/').pop();\n" +
-      "  return fileFolder === mediaFolder || fileFolder.startsWith(`${mediaFolder}/`) ||\n" +
-      "    fileFolder === root || fileFolder.startsWith(`${root}/`);",
+    replace: [
+      [
+        "return fileFolder === mediaFolder || fileFolder.startsWith(`${mediaFolder}/_transformations/`);",
+        "const root = mediaFolder.split('/').pop();\n" +
+          "  return fileFolder === mediaFolder || fileFolder.startsWith(`${mediaFolder}/`) ||\n" +
+          "    fileFolder === root || fileFolder.startsWith(`${root}/`);",
+      ],
+    ],
   },
   {
     file: "decap-cms-core/dist/esm/reducers/entries.js",
-    from: "  return basename(mediaPath);\n}\nfunction hasCustomFolder",
-    to:
-      "  const year = /(?:^|\\/)(?:images|documents)\\/(\\d{4}\\/[^/]+)$/.exec(normalizedPath);\n" +
-      "  return year ? year[1] : basename(mediaPath);\n}\nfunction hasCustomFolder",
+    replace: [
+      [
+        "  return basename(mediaPath);\n}\nfunction hasCustomFolder",
+        "  const year = /(?:^|\\/)(?:images|documents)\\/(\\d{4}\\/[^/]+)$/.exec(normalizedPath);\n" +
+          "  return year ? year[1] : basename(mediaPath);\n}\nfunction hasCustomFolder",
+      ],
+    ],
+  },
+  // The rich-text editor's «Khối mã» (code widget): its settings are written in English in the
+  // code, out of any locale's reach; its settings button has no name at all.
+  {
+    file: "decap-cms-widget-code/dist/esm/SettingsPane.js",
+    replace: [
+      ['children: "Field Settings"', 'children: "Cài đặt khối mã"'],
+      ['children: "Mode"', 'children: "Ngôn ngữ lập trình"'],
+      ['children: "Global Settings"', 'children: "Cài đặt chung"'],
+      ['children: "Theme"', 'children: "Màu nền"'],
+      ['children: "KeyMap"', 'children: "Kiểu phím tắt"'],
+      [
+        "    autoFocus: autoFocus\n",
+        '    autoFocus: autoFocus,\n    placeholder: "Chọn…",\n' +
+          '    noOptionsMessage: () => "Không có lựa chọn nào"\n',
+      ],
+    ],
+  },
+  {
+    file: "decap-cms-widget-code/dist/esm/SettingsButton.js",
+    replace: [
+      [
+        "  return _jsx(StyledSettingsButton, {\n    onClick: onClick,",
+        "  return _jsx(StyledSettingsButton, {\n    onClick: onClick,\n" +
+          '    "aria-label": showClose ? "Đóng cài đặt khối mã" : "Cài đặt khối mã",\n' +
+          '    title: showClose ? "Đóng cài đặt khối mã" : "Cài đặt khối mã",',
+      ],
+    ],
+  },
+  {
+    file: "decap-cms-widget-code/dist/esm/CodeControl.js",
+    replace: [["label: 'none'", "label: 'không chọn'"]],
   },
 ];
 
-const yearFolders = {
-  name: "bantin-year-folders",
+const patched = {
+  name: "bantin-patches",
   setup(builder) {
     for (const patch of PATCHES) {
       const filter = new RegExp(`${patch.file.replace(/[./]/g, "\\$&")}$`);
       builder.onLoad({ filter }, async ({ path }) => {
-        const code = await readFile(path, "utf-8");
-        if (!code.includes(patch.from)) {
-          throw new Error(`${patch.file}: đoạn mã cần sửa không còn như trước (Decap đã đổi?)`);
+        let code = await readFile(path, "utf-8");
+        for (const [from, to] of patch.replace) {
+          if (!code.includes(from)) {
+            throw new Error(`${patch.file}: đoạn mã cần sửa không còn như trước (Decap đã đổi?)`);
+          }
+          code = code.replace(from, to);
         }
-        return { contents: code.replace(patch.from, patch.to), loader: "jsx" };
+        return { contents: code, loader: "jsx" };
       });
     }
   },
@@ -56,6 +98,6 @@ await build({
   loader: { ".js": "jsx" },
   define: { "process.env.NODE_ENV": '"production"', global: "window" },
   logLevel: "warning",
-  plugins: [yearFolders],
+  plugins: [patched],
 });
 console.log(`Đã đóng gói trình soạn thảo: ${outfile} (${((Date.now() - started) / 1000).toFixed(1)} giây)`);

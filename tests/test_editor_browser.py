@@ -483,7 +483,8 @@ def test_photo_from_a_year_folder(page, site):
 ENGLISH = re.compile(
     r"\b(string|object|list|image|file|code|block|insert|url|alt|title|text|save|delete|"
     r"cancel|publish|search|add|choose|upload|media|entries|entry|collection|new|edit|close|"
-    r"loading|select|remove|replace|none|done|back|untitled|unnamed|component|link|heading)\b",
+    r"loading|select|remove|replace|none|done|back|untitled|unnamed|component|link|heading|"
+    r"settings?|mode|theme|keymap|field|global|options?)\b",
     re.I,
 )
 COLLECT = """() => {
@@ -531,6 +532,14 @@ def test_no_english_in_the_editor(page, site):
     collect()
     page.get_by_role("menuitem", name="Ảnh").click()
     page.locator('[id^="alt-field-"]').wait_for()
+    collect()
+    # The code block and its settings (written in English in Decap's code widget).
+    page.get_by_role("button", name="Chèn thành phần").click()
+    page.get_by_role("menuitem", name="Khối mã").click()
+    page.get_by_role("button", name="Cài đặt khối mã").click()
+    expect(page.get_by_text("Ngôn ngữ lập trình", exact=True)).to_be_visible()
+    collect()
+    page.get_by_role("button", name="Đóng cài đặt khối mã").click()
     collect()
     page.goto(base + "/admin/#/collections/tin")
     page.get_by_role("button", name="Tập tin").click()  # the media library of the whole site
