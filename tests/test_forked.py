@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 
 import pytest
 
@@ -212,3 +213,20 @@ def test_a_build_that_failed_before_letting_go_does_not_leave_its_workers_to_the
     assert old.workers == [], "the failed build's workers were ended"
     assert images.get() is not old and images.get().workers
     images.release()
+
+
+def test_standby_workers_do_not_keep_other_processes_pipes_open():
+    """A pipe the build process had open when the workers were forked (a browser driver's
+    stdin in the tests) reaches its end when the build process closes it, while the workers
+    still wait for calls: otherwise the program reading it waits forever."""
+    read_end, write_end = os.pipe()
+    workers = Standby(2, "Pipe")
+    try:
+        os.close(write_end)
+        ready, _, _ = select.select([read_end], [], [], 5)
+        assert ready, "a worker kept the write end of a pipe that is not its own"
+        assert os.read(read_end, 1) == b""  # the end of the pipe, not data
+        assert workers.results(workers.submit([(abs, (-3,))])) == [3]  # and they still work
+    finally:
+        os.close(read_end)
+        workers.close()

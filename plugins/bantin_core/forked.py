@@ -17,6 +17,7 @@ import contextlib
 import os
 import pickle
 import select
+import stat
 import sys
 import traceback
 from collections.abc import Callable
@@ -107,11 +108,7 @@ class Standby:
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the child, checked through its results
                 try:
-                    os.close(job_write)
-                    os.close(result_read)
-                    for other in self.workers:
-                        os.close(other.jobs)
-                        os.close(other.answers)
+                    _close_inherited_pipes(keep={job_read, result_write})
                     _serve(job_read, result_write)
                 finally:
                     os._exit(0)
@@ -327,6 +324,26 @@ def _receive(fd: int) -> Any:
         return None
     data = _read_exactly(fd, int.from_bytes(head, "little"))
     return None if data is None else pickle.loads(data)
+
+
+def _close_inherited_pipes(keep: set[int]) -> None:  # pragma: no cover - in the child
+    """A standby worker keeps only its own pipes (and files). Any other pipe or socket it was
+    forked with belongs to a conversation between other processes: the other workers' jobs, or
+    the stdin of a program the build process started (a browser driver in the tests). Held
+    open here, the reader at its other end would wait for an end that never comes."""
+    try:
+        descriptors = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc: the descriptors a build could have open
+        descriptors = list(range(3, 1024))
+    for fd in descriptors:
+        if fd <= 2 or fd in keep:
+            continue
+        try:
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+                os.close(fd)
+        except OSError:
+            continue
 
 
 def _serve(job_read: int, result_write: int) -> None:  # pragma: no cover - in the child
