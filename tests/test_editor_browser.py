@@ -252,6 +252,39 @@ def test_editing_a_post_keeps_its_results_block(page, site):
     assert metadata.get(PROBLEMS_KEY, ()) == ()
 
 
+def test_a_units_problem_shows_under_that_units_field(page, site):
+    """A problem in the second unit of the list (``ket_qua.don_vi[2]…``, counted from 1) is
+    shown under that unit's field, not the first unit's, and nothing is saved."""
+    from playwright.sync_api import expect
+
+    base, repo = site
+    post = repo / "content/articles/2021/tong-ket-nam-2021.md"
+    before = post.read_bytes()
+    page.goto(base + "/admin/#/collections/tin")
+    page.goto(base + "/admin/#/collections/tin/entries/2021/tong-ket-nam-2021")
+    page.get_by_role("button", name="Mở ra").first.click()  # Kết quả thi hành án
+    # giai_quyet_xong: the whole office's việc, tiền, then each unit's việc, tiền.
+    second = _figure(page, "giai_quyet_xong", 4)
+    expect(second).to_have_value("1.100")
+    second.fill("1.300")  # more than its co_dieu_kien (1200)
+    _save(page)
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("Đơn vị › mục thứ 2 › Về việc › Giải quyết xong: ")
+    dialog.get_by_role("button", name="Đóng").click()
+    toast = page.get_by_text("Chưa lưu được bài: bài có")
+    toast.click()  # closes it: the next tests look for their own
+    expect(toast).to_have_count(0)
+    message = re.compile("Giải quyết xong không thể nhiều hơn số có điều kiện")
+    expect(second).to_have_accessible_description(message)
+    for other in (0, 2, 6):
+        expect(_figure(page, "giai_quyet_xong", other)).not_to_have_accessible_description(message)
+    time.sleep(1)
+    assert post.read_bytes() == before
+    # Leaving the entry (Decap asks whether to drop the change: yes) takes the messages away.
+    page.goto(base + "/admin/#/collections/tin")
+    expect(page.locator(".bt-field-problem")).to_have_count(0)
+
+
 def test_document_with_its_pdf(page, site, tmp_path):
     """The Văn bản collection: the register entry and the PDF, uploaded to content/documents/."""
     base, repo = site
