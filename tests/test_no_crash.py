@@ -165,7 +165,8 @@ def pipeline(tmp_path_factory):
     signals.all_generators_finalized.connect(note, weak=False)
     bantin_ketqua.add_field()
     reader = BantinMarkdownReader(pelican.settings)
-    return root, content, pelican, report, built, reader
+    yield root, content, pelican, report, built, reader
+    signals.all_generators_finalized.disconnect(note)  # later tests build too
 
 
 def _vietnamese(text: str) -> bool:

@@ -11,6 +11,7 @@ import importlib
 import inspect
 import logging
 import os
+import weakref
 import zoneinfo
 from pathlib import Path
 
@@ -345,11 +346,17 @@ class _Pelican:
         self.settings = get_settings(**settings)
 
 
+def _live(reference):
+    """A receiver as blinker keeps it: a weak reference, or the function itself (weak=False,
+    as some tests connect theirs)."""
+    return reference() if isinstance(reference, weakref.ref) else reference
+
+
 def _engine_state():
     replaced = [getattr(r.owner, r.name) is r.replacement for r in pelican_fixes.REPLACEMENTS]
     connected = [
         receiver in signal.receivers_for(object())
-        or bool([r for r in signal.receivers.values() if r() is receiver])
+        or any(_live(r) is receiver for r in signal.receivers.values())
         for signal, receiver in bantin_build.RECEIVERS
     ]
     return replaced, connected
