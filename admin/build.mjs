@@ -61,6 +61,16 @@ const PATCHES = [
       ],
     ],
   },
+  // A list item whose first field is still empty is summed up as «No <field name>».
+  {
+    file: "decap-cms-widget-list/dist/esm/ListControl.js",
+    replace: [
+      [
+        "`No ${labelField.get('name')}`",
+        "`Chưa có «${labelField.get('label') || labelField.get('name')}»`",
+      ],
+    ],
+  },
   {
     file: "decap-cms-widget-code/dist/esm/CodeControl.js",
     replace: [["label: 'none'", "label: 'không chọn'"]],
