@@ -14,6 +14,7 @@ the model and the staff guide (:mod:`.schema`), so the forms cannot drift:
 from __future__ import annotations
 
 import os
+import re
 
 from bantin_frontmatter.fields import FieldContext, earliest_date
 from bantin_frontmatter.reader import display_path
@@ -33,7 +34,16 @@ _KINDS = {
         "slug": "{{year}}-{{fields.don_vi}}-{{month}}{{day}}{{hour}}{{minute}}",
         "summary": "{{ho_ten}} ({{don_vi}}, {{ngay_dang}})",
         "fields": DEBTOR_FIELDS,
-        "required": ("ho_ten", "dia_chi", "don_vi", "nghia_vu", "ly_do"),
+        "required": (
+            "ho_ten",
+            "dia_chi",
+            "don_vi",
+            "ban_an",
+            "quyet_dinh_thi_hanh",
+            "nghia_vu",
+            "ly_do",
+            "quyet_dinh_chua_co_dieu_kien",
+        ),
     },
     AUCTION: {
         "name": "dau_gia",
@@ -44,7 +54,7 @@ _KINDS = {
         "slug": "{{year}}-{{fields.loai}}-{{month}}{{day}}{{hour}}{{minute}}",
         "summary": "{{tai_san}} ({{loai}}, {{ngay_dang}})",
         "fields": AUCTION_FIELDS,
-        "required": ("loai", "don_vi", "tai_san", "gia_khoi_diem"),
+        "required": ("loai", "don_vi", "quyet_dinh_thi_hanh", "tai_san", "gia_khoi_diem"),
     },
 }
 
@@ -72,6 +82,10 @@ def collections(settings) -> list[dict]:
                     widget="select",
                     options=[{"label": unit.ten, "value": code} for code, unit in units.items()],
                 )
+            if spec.repeated:
+                # No item until staff add one: Decap would otherwise start the list with an
+                # item made of the sub-fields' defaults (an empty date), which blocks the save.
+                field["default"] = []
             fields.append(field)
         result.append(
             {
@@ -91,10 +105,22 @@ def collections(settings) -> list[dict]:
     return result
 
 
+# The editor's check before saving (admin/check.js) sends every entry as Markdown front matter
+# with an empty body, the notices' YAML too: ``---\n<the YAML>---\n``.
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n\s*)?\Z", re.S)
+
+
 def judge(path: str, raw: str, settings) -> list:
-    """The problems of the entry ``raw`` to be saved at ``path`` (under content/cong-khai/)."""
+    """The problems of the entry ``raw`` to be saved at ``path`` (under content/cong-khai/).
+
+    ``raw`` is the file's YAML, or that YAML as front matter with no body (as the editor's check
+    before saving sends it): judged the same.
+    """
     from bantin_data.schema import load_data_folder
 
+    wrapped = _FRONT_MATTER.match(raw)
+    if wrapped:
+        raw = wrapped.group(1) or ""
     content = settings["PATH"]
     relative = os.path.relpath(os.path.abspath(path), os.path.abspath(content))
     folder, name = os.path.split(relative.replace(os.sep, "/"))
