@@ -139,6 +139,8 @@ def _new_debtor(page, base, entry):
     """Open a new debtor's form and type ``entry`` (keys missing from it are left empty)."""
     page.goto(base + "/admin/#/collections/chua_co_dieu_kien")
     page.get_by_text("Nguyễn Văn Mẫu").first.wait_for()
+    # An entry not yet published says so in the list (not an empty date).
+    page.get_by_text("Trương Văn Chưa Đăng (cuc, chưa đăng)").wait_for()
     _collect(page)
     page.goto(base + "/admin/#/collections/chua_co_dieu_kien/new")
     _field(page, "ho_ten").wait_for()

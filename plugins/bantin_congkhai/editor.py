@@ -32,7 +32,7 @@ _KINDS = {
         "Gỡ: thêm «Gỡ thông tin», không xóa mục. "
         "Hướng dẫn: /admin/huong-dan/huong-dan-cong-khai.html",
         "slug": "{{year}}-{{fields.don_vi}}-{{month}}{{day}}{{hour}}{{minute}}",
-        "summary": "{{ho_ten}} ({{don_vi}}, {{ngay_dang}})",
+        "summary": "{{ho_ten}} ({{don_vi}}, {{ngay_dang | default('chưa đăng')}})",
         "fields": DEBTOR_FIELDS,
         "required": (
             "ho_ten",
@@ -52,7 +52,7 @@ _KINDS = {
         "description": "Thông báo lựa chọn tổ chức đấu giá và thông báo đấu giá tài sản. "
         "Hướng dẫn: /admin/huong-dan/huong-dan-cong-khai.html",
         "slug": "{{year}}-{{fields.loai}}-{{month}}{{day}}{{hour}}{{minute}}",
-        "summary": "{{tai_san}} ({{loai}}, {{ngay_dang}})",
+        "summary": "{{tai_san}} ({{loai}}, {{ngay_dang | default('chưa đăng')}})",
         "fields": AUCTION_FIELDS,
         "required": ("loai", "don_vi", "quyet_dinh_thi_hanh", "tai_san", "gia_khoi_diem"),
     },
