@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 
 import pytest
 import yaml
@@ -184,8 +185,10 @@ def test_new_debtor_written_in_the_form(page, site):
     # Decap then opens the saved entry by itself: wait, or it would happen during the next test.
     page.wait_for_url(f"**/#/collections/chua_co_dieu_kien/entries/{saved.stem}")
     # The file name holds no personal data: the year, the unit and the time of writing.
-    assert saved.stem.startswith(f"{dt.date.today().year}-vi-thuy-")
-    written = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert saved.stem.startswith(f"{dt.datetime.now(dt.UTC).year}-vi-thuy-")
+    text = saved.read_text(encoding="utf-8")
+    assert unicodedata.is_normalized("NFC", text)
+    written = yaml.safe_load(text)
     # Exactly what was typed, dates as dates and the money as a whole number; the blocks left
     # empty (no amendment, no withdrawal) are written empty, which the model reads as absent.
     assert _filled(written) == DEBTOR
