@@ -75,6 +75,25 @@ const PATCHES = [
     file: "decap-cms-widget-code/dist/esm/CodeControl.js",
     replace: [["label: 'none'", "label: 'không chọn'"]],
   },
+  // The date fields' «Bây giờ» button is named after the field's name (ngay_phat_sinh): give
+  // it the field's label, which admin/vi-extra.js puts in its name.
+  {
+    file: "decap-cms-widget-datetime/dist/esm/DateTimeControl.js",
+    replace: [["fieldName: field.get('name'),", "fieldName: field.get('label') || field.get('name'),"]],
+  },
+  // A select field's list (react-select) tells screen readers, in English, how to use it and
+  // what was chosen: admin/select-vi.js has the Vietnamese words, given to it as props.
+  {
+    file: "decap-cms-widget-select/dist/esm/SelectControl.js",
+    replace: [
+      [
+        "import Select from 'react-select';\n",
+        "import Select from 'react-select';\n" +
+          `import bantinSelectVi from ${JSON.stringify(fileURLToPath(new URL("select-vi.js", import.meta.url)))};\n`,
+      ],
+      ['      placeholder: ""\n    });', '      placeholder: "",\n      ...bantinSelectVi\n    });'],
+    ],
+  },
 ];
 
 const patched = {

@@ -1,7 +1,9 @@
 // Checked before saving: the entry goes to the editor server's "bantinCheck" action
 // (plugins/bantin_editor/backend.py), which reads it with the build's own reader. An entry to be
-// published with problems is not saved; a draft is saved with its problems listed. Either way
-// staff see the build's Vietnamese messages: all of them in a dialog, and each under its field.
+// published with problems is not saved; a draft is saved with its problems listed (a public
+// notice, content/cong-khai/*/*.yml, has no draft: it is sent as its YAML file and saved only
+// without problems). Either way staff see the build's Vietnamese messages: all of them in a
+// dialog, and each under its field.
 // Decap's own YAML reader (its `yaml` dependency, whatever npm hoists).
 import yamlFormat from "decap-cms-core/dist/esm/formats/yaml";
 import viExtra from "./vi-extra.js";
@@ -296,7 +298,7 @@ export async function checkBeforeSaving({ entry }, { toFile }) {
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({
         action: "bantinCheck",
-        params: { path: entryPath(entry, collection, data), raw: toFile(data) },
+        params: { path: entryPath(entry, collection, data), raw: toFile(data, collection) },
       }),
     });
     if (!response.ok) return undefined; // an older server: it still refuses on saving
@@ -326,10 +328,16 @@ export async function checkBeforeSaving({ entry }, { toFile }) {
     showFieldNotes(problems, collection.fields);
     return undefined;
   }
-  const title =
-    `Chưa lưu: bài có ${problems.length} lỗi, trang web sẽ không đăng bài này. ` +
-    "Sửa các lỗi dưới đây rồi lưu lại, hoặc chọn trạng thái «Bản nháp (chưa đăng)» để lưu tạm";
+  // Public notices (their own YAML files) have no draft: saved is published.
+  const notice = collection.format === "bantin-yml";
+  const what = notice ? "mục" : "bài";
+  const title = notice
+    ? `Chưa lưu: mục có ${problems.length} lỗi, trang web sẽ không đăng mục này. ` +
+      "Sửa các trường nêu dưới đây rồi lưu lại; mục được đăng ngay khi lưu được " +
+      "(mục công khai không có bản nháp)"
+    : `Chưa lưu: bài có ${problems.length} lỗi, trang web sẽ không đăng bài này. ` +
+      "Sửa các lỗi dưới đây rồi lưu lại, hoặc chọn trạng thái «Bản nháp (chưa đăng)» để lưu tạm";
   showProblems(title, problems, collection.fields);
   showFieldNotes(problems, collection.fields);
-  throw new NotSaved(`bài có ${problems.length} lỗi (xem danh sách trong khung thông báo)`);
+  throw new NotSaved(`${what} có ${problems.length} lỗi (xem danh sách trong khung thông báo)`);
 }

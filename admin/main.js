@@ -2,6 +2,7 @@
 import CMS from "decap-cms-app";
 import { vi } from "decap-cms-locales";
 import { frontmatterYAML } from "decap-cms-core/dist/esm/formats/frontmatter";
+import yamlFormat from "decap-cms-core/dist/esm/formats/yaml";
 import image from "decap-cms-editor-component-image";
 import React from "react";
 import { checkBeforeSaving, editorServer } from "./check.js";
@@ -232,10 +233,23 @@ const bantinFormat = {
 };
 CMS.registerCustomFormat("bantin-frontmatter", "md", bantinFormat);
 
-// The build's own check before every save (admin/check.js).
+// The public notices' files (content/cong-khai/*/*.yml): Decap's YAML, without the same empty
+// values (a new debtor would otherwise end with «sua_doi: []» and an empty «thu_hoi» block).
+const bantinYaml = {
+  fromFile: (content) => yamlFormat.fromFile(content),
+  toFile: (data, sortedKeys, comments) => yamlFormat.toFile(prune(data), sortedKeys, comments),
+};
+CMS.registerCustomFormat("bantin-yml", "yml", bantinYaml);
+
+const FORMATS = { "bantin-frontmatter": bantinFormat, "bantin-yml": bantinYaml };
+
+// The build's own check before every save (admin/check.js): the entry as its file will be written.
 CMS.registerEventListener({
   name: "preSave",
-  handler: (event) => checkBeforeSaving(event, { toFile: (data) => bantinFormat.toFile(data) }),
+  handler: (event) =>
+    checkBeforeSaving(event, {
+      toFile: (data, collection) => (FORMATS[collection.format] || bantinFormat).toFile(data),
+    }),
 });
 
 // index.html checks this to tell staff when the bundle is missing (make admin builds it).

@@ -51,7 +51,8 @@ export default {
         addMore: "Thêm tệp",
         removeAll: "Bỏ tất cả tệp",
       },
-      datetime: { setToNow: "Đặt %{fieldLabel} là bây giờ" },
+      // The field's label (admin/build.mjs makes Decap pass it, not the field's name).
+      datetime: { setToNow: "Đặt «%{fieldLabel}» là thời điểm hiện tại" },
       list: { add: "Thêm %{item}", addType: "Thêm %{item}" },
       object: { expand: "Mở ra", collapse: "Thu gọn" },
     },

@@ -300,3 +300,29 @@ def admin_bundle(tmp_path_factory):
     )
     assert result.returncode == 0, result.stderr
     return bundle
+
+
+def test_lists_start_empty_and_optional_dates_blank():
+    """One rule in decap_field for every collection, the notices' too: a list starts with no
+    item (an item made of its sub-fields' defaults, an empty date, would block the save) and an
+    optional date starts blank (not today's date)."""
+    settings = get_settings(PATH=str(SITES / "congkhai"))
+    settings["PLUGINS"] = [*settings.get("PLUGINS", ()), "bantin_congkhai"]
+    config = editor_config(settings)
+    names = {collection["name"] for collection in config["collections"]}
+    assert {"tin", "chua_co_dieu_kien", "dau_gia"} <= names
+
+    def walk(fields):
+        for field in fields:
+            yield field
+            yield from walk(field.get("fields", ()))
+
+    lists = []
+    for collection in config["collections"]:
+        for field in walk(collection["fields"]):
+            if field["widget"] == "list":
+                lists.append(field["name"])
+                assert field["default"] == [], (collection["name"], field["name"])
+            elif field["widget"] == "datetime" and not field["required"]:
+                assert field["default"] == "", (collection["name"], field["name"])
+    assert {"don_vi", "sua_doi"} <= set(lists)

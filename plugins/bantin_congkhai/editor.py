@@ -14,7 +14,6 @@ the model and the staff guide (:mod:`.schema`), so the forms cannot drift:
 from __future__ import annotations
 
 import os
-import re
 
 from bantin_frontmatter.fields import FieldContext, earliest_date
 from bantin_frontmatter.reader import display_path
@@ -82,10 +81,6 @@ def collections(settings) -> list[dict]:
                     widget="select",
                     options=[{"label": unit.ten, "value": code} for code, unit in units.items()],
                 )
-            if spec.repeated:
-                # No item until staff add one: Decap would otherwise start the list with an
-                # item made of the sub-fields' defaults (an empty date), which blocks the save.
-                field["default"] = []
             fields.append(field)
         result.append(
             {
@@ -94,7 +89,8 @@ def collections(settings) -> list[dict]:
                 "label_singular": own["label_singular"],
                 "description": own["description"],
                 "folder": f"content/{folder}",
-                "format": "yml",
+                # Decap's YAML without the empty values its widgets leave (admin/main.js).
+                "format": "bantin-yml",
                 "extension": "yml",
                 "create": True,
                 "slug": own["slug"],
@@ -105,22 +101,14 @@ def collections(settings) -> list[dict]:
     return result
 
 
-# The editor's check before saving (admin/check.js) sends every entry as Markdown front matter
-# with an empty body, the notices' YAML too: ``---\n<the YAML>---\n``.
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n\s*)?\Z", re.S)
-
-
 def judge(path: str, raw: str, settings) -> list:
     """The problems of the entry ``raw`` to be saved at ``path`` (under content/cong-khai/).
 
-    ``raw`` is the file's YAML, or that YAML as front matter with no body (as the editor's check
-    before saving sends it): judged the same.
+    ``raw`` is the file's YAML, as it will be written (the editor's check before saving sends
+    it so too).
     """
     from bantin_data.schema import load_data_folder
 
-    wrapped = _FRONT_MATTER.match(raw)
-    if wrapped:
-        raw = wrapped.group(1) or ""
     content = settings["PATH"]
     relative = os.path.relpath(os.path.abspath(path), os.path.abspath(content))
     folder, name = os.path.split(relative.replace(os.sep, "/"))

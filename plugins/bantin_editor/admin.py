@@ -151,7 +151,11 @@ def decap_field(
     ``condition`` says when a field Decap leaves optional must still be filled."""
     path = (*path, name)
     field = {"label": spec.label, "name": name, **_widget(spec), "required": required}
-    if not required and field["widget"] == "datetime":
+    if spec.repeated or field["widget"] == "list":
+        # A list starts with no item: Decap would otherwise start it with an item made of the
+        # sub-fields' defaults (an empty optional date), which blocks the save.
+        field["default"] = []
+    elif not required and field["widget"] == "datetime":
         field["default"] = ""
     hint = editor_hint(spec, condition)
     if hint:
