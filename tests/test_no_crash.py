@@ -186,6 +186,15 @@ def _vietnamese(text: str) -> bool:
 @example(
     files=[b"---\ntitle: a\ndate: 2021-02-30\ncategory: Th\xc3\xb4ng b\xc3\xa1o\nslug: a\n---\n"]
 )
+# A control character in a body reached the feed, which cannot hold it (XML 1.0).
+@example(
+    files=[
+        b"---\ntitle: B\xc3\xa0i\ndate: 2021-03-19 08:30\ncategory: Tin ho\xe1\xba\xa1t \xc4\x91"
+        b"\xe1\xbb\x99ng\nslug: bai-thu\n---\nA\x0fb &\x1b\n",
+        b'---\ntitle: "x\\x0fy"\ndate: 2021-03-20 08:30\ncategory: Tin ho\xe1\xba\xa1t \xc4\x91'
+        b"\xe1\xbb\x99ng\nslug: bai-hai\n---\nB\n",
+    ]
+)
 @example(
     files=[
         b"---\ntitle: a\x00\nslug: b\n---\nx\x00\n",

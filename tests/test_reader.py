@@ -407,3 +407,15 @@ def test_a_photo_written_as_data_is_not_refused(content):
     pixel = "data:image/png;base64,iVBORw0KGgo="
     _, meta = read(content, GOOD + f'Mở đầu.\n\n<img src="{pixel}" alt="Chấm">\n')
     assert PROBLEMS_KEY not in meta or not meta[PROBLEMS_KEY]
+
+
+def test_control_characters_are_named_at_their_line_and_left_out(content):
+    """A feed or sitemap cannot hold them (XML 1.0): found by the no-crash test."""
+    text = GOOD + "Mở đầu.\n\nDòng có \x0f ký tự lạ.\n"
+    html, meta = read(content, text)
+    (problem,) = meta[PROBLEMS_KEY]
+    assert "ký tự điều khiển" in problem.message and "U+000F" in problem.message
+    assert problem.line == GOOD.count("\n") + 3
+    assert "\x0f" not in html and "ký tự lạ" in html
+    _, meta = read(content, with_fields(title='"Tiêu đề \\x1b lạ"'))
+    assert any("ký tự điều khiển" in p.message and p.field == "title" for p in meta[PROBLEMS_KEY])

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from bantin_core.problems import short_repr
 
+from .loader import CONTROL_CHARACTERS, control_character
+
 
 class FieldError(Exception):
     """A field's value is wrong. ``subfield`` narrows the path (``van_ban.tep``)."""
@@ -81,6 +83,12 @@ def _text(value, ctx, *, name="văn bản"):
     text = unicodedata.normalize("NFC", str(value)).strip()
     if not text:
         raise FieldError(f"{name.capitalize()} đang để trống", expected=f"một dòng {name}")
+    control = CONTROL_CHARACTERS.search(text)
+    if control:
+        message, hint = control_character(ord(control.group()))
+        raise FieldError(
+            message, found=short_repr(text.encode("unicode_escape").decode()), hint=hint
+        )
     marker = placeholder_in(text)
     if marker:
         raise FieldError(

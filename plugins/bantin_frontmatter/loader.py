@@ -219,16 +219,24 @@ def _commented_parent(lines: list[str], index: int) -> int | None:
     return None
 
 
+#: Characters no web page, feed or sitemap may hold (XML 1.0): C0 controls but tab and line ends.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def control_character(code: int) -> tuple[str, str]:
+    """(message, hint) for a control character pasted into a file, wherever it stands."""
+    return (
+        f"Dòng có ký tự điều khiển không in ra được (mã U+{code:04X}), thường do chép từ "
+        "phần mềm khác",
+        "gõ lại dòng này (hoặc xóa ký tự lạ ở cuối dòng)",
+    )
+
+
 def _explain(exc: yaml.YAMLError, yaml_text: str, first_line: int) -> YamlProblem:
     if isinstance(exc, yaml.reader.ReaderError):
         # A character YAML refuses (NUL, escape, other control characters) pasted in a value.
         line = yaml_text[: max(exc.position, 0)].count("\n") + first_line
-        return YamlProblem(
-            line,
-            f"Dòng có ký tự điều khiển không in ra được (mã U+{exc.character:04X}), thường do "
-            "chép từ phần mềm khác",
-            "gõ lại dòng này (hoặc xóa ký tự lạ ở cuối dòng)",
-        )
+        return YamlProblem(line, *control_character(exc.character))
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + first_line if mark is not None else None
     if mark is not None:

@@ -32,7 +32,7 @@ from .fields import (
     earliest_date,
     suggest_slug,
 )
-from .loader import field_name, parse_front_matter
+from .loader import CONTROL_CHARACTERS, control_character, field_name, parse_front_matter
 
 PROBLEMS_KEY = "bantin_problems"
 #: Metadata keys the reader adds: the file line of each front-matter field (``ket_qua.ky``),
@@ -201,9 +201,18 @@ class BantinMarkdownReader(MarkdownReader):
         problems.extend(self._missing(kind, front, metadata, source))
         draft = front.data.get("status") == "draft"
 
+        body_text = front.body
+        if CONTROL_CHARACTERS.search(body_text):
+            # Reported at their lines and left out: a feed or sitemap cannot hold them (XML).
+            for number, line in enumerate(body_text.split("\n"), front.body_line):
+                found = CONTROL_CHARACTERS.search(line)
+                if found:
+                    message, hint = control_character(ord(found.group()))
+                    reported.append(Problem(source, number, "", message, hint=hint))
+            body_text = CONTROL_CHARACTERS.sub("", body_text)
         self._md.reset()
         markup, body_problems = check_body(
-            self._md.convert(front.body), text, source, source_path, self.settings["PATH"]
+            self._md.convert(body_text), text, source, source_path, self.settings["PATH"]
         )
         reported.extend(body_problems)
         if draft:
