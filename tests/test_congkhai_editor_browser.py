@@ -11,12 +11,8 @@ carry no English.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
 import time
 import unicodedata
 
@@ -24,9 +20,15 @@ import pytest
 import yaml
 
 from bantin_congkhai.editor import judge
-from tests.conftest import ROOT, SITES, build_site, get_settings
+from tests.conftest import SITES, get_settings
 from tests.test_admin import _free_port, _wait_for_port, admin_bundle  # noqa: F401
-from tests.test_editor_browser import COLLECT, ENGLISH, _changed_lines, _wait_for_change
+from tests.test_editor_browser import (
+    COLLECT,
+    ENGLISH,
+    _changed_lines,
+    _wait_for_change,
+    running_editor,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,33 +41,8 @@ def site(tmp_path_factory, admin_bundle):  # noqa: F811
     """The public notices' test site, its preview build (with the editor) and the server."""
     repo = tmp_path_factory.mktemp("congkhai-editor")
     shutil.copytree(SITES / "congkhai", repo / "content")
-    output = repo / "output"
-    result = build_site(
-        repo / "content",
-        output,
-        "-e",
-        "BANTIN_FAIL_ON_PROBLEMS=false",
-        "BANTIN_PREVIEW=true",
-        f'BANTIN_ADMIN_BUNDLE="{admin_bundle}"',
-    )
-    assert result.returncode == 0, result.stderr
-    port = _free_port()
-    command = [sys.executable, "-m", "bantin_editor.server", "--settings", "pelicanconf.py"]
-    command += ["--content", str(repo / "content"), "--output", str(output), "--port", str(port)]
-    server = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": f"{ROOT / 'plugins'}{os.pathsep}{ROOT}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        _wait_for_port(port)
-        yield f"http://127.0.0.1:{port}", repo
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+    with running_editor(repo, admin_bundle) as base:
+        yield base, repo
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ rendered editor is searched for English left in its interface.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import re
@@ -53,16 +54,10 @@ Sáng 20/4, Cục tổ chức hội nghị sơ kết.
 """
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, admin_bundle):  # noqa: F811
-    """A site with a post whose photo is in a year folder, its preview build, the server."""
-    repo = tmp_path_factory.mktemp("editor")
-    shutil.copytree(SITES / "basic", repo / "content")
-    (repo / "content/images/2021").mkdir(parents=True)
-    Image.new("RGB", (160, 100), (200, 50, 50)).save(repo / "content/images/2021/hoi-nghi.jpg")
-    Image.new("RGB", (160, 100), (50, 50, 200)).save(repo / "content/images/2021/khac.jpg")
-    (repo / POST).parent.mkdir(parents=True)
-    (repo / POST).write_text(POST_TEXT, encoding="utf-8")
+@contextlib.contextmanager
+def running_editor(repo, bundle):
+    """``repo/content`` built as the preview builds it, served by the editor's own server
+    (what ``make admin`` runs); yields the server's address."""
     output = repo / "output"
     result = build_site(
         repo / "content",
@@ -70,7 +65,7 @@ def site(tmp_path_factory, admin_bundle):  # noqa: F811
         "-e",
         "BANTIN_FAIL_ON_PROBLEMS=false",
         "BANTIN_PREVIEW=true",
-        f'BANTIN_ADMIN_BUNDLE="{admin_bundle}"',
+        f'BANTIN_ADMIN_BUNDLE="{bundle}"',
     )
     assert result.returncode == 0, result.stderr
     port = _free_port()
@@ -86,10 +81,24 @@ def site(tmp_path_factory, admin_bundle):  # noqa: F811
     )
     try:
         _wait_for_port(port)
-        yield f"http://127.0.0.1:{port}", repo
+        yield f"http://127.0.0.1:{port}"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, admin_bundle):  # noqa: F811
+    """A site with a post whose photo is in a year folder, its preview build, the server."""
+    repo = tmp_path_factory.mktemp("editor")
+    shutil.copytree(SITES / "basic", repo / "content")
+    (repo / "content/images/2021").mkdir(parents=True)
+    Image.new("RGB", (160, 100), (200, 50, 50)).save(repo / "content/images/2021/hoi-nghi.jpg")
+    Image.new("RGB", (160, 100), (50, 50, 200)).save(repo / "content/images/2021/khac.jpg")
+    (repo / POST).parent.mkdir(parents=True)
+    (repo / POST).write_text(POST_TEXT, encoding="utf-8")
+    with running_editor(repo, admin_bundle) as base:
+        yield base, repo
 
 
 @pytest.fixture(scope="module")
