@@ -11,6 +11,7 @@ carry no English.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import time
@@ -331,3 +332,19 @@ def test_select_announcements_in_vietnamese(page, site):
     _field(page, "loai").click()
     page.get_by_role("option", name="Thông báo đấu giá tài sản", exact=True).wait_for()
     assert sorted(text for text in page.evaluate(COLLECT) if ANNOUNCED.search(text)) == []
+
+
+def test_the_duties_due_are_shown_where_staff_write(page, site):
+    """The preview build's list of duties due or overdue, as a link in the editor's corner."""
+    base, repo = site
+    duties = json.loads(
+        (repo / "output/cong-khai/viec-can-lam/viec-can-lam.json").read_text(encoding="utf-8")
+    )
+    assert duties, "the fixture site has duties due (its dates are in the past)"
+    page.goto(base + "/admin/#/collections/dau_gia")
+    link = page.locator("#bt-admin-duties")
+    link.wait_for(state="visible", timeout=15000)
+    late = sum(1 for duty in duties if duty["qua_han"])
+    assert link.inner_text().startswith(f"Việc công khai đến hạn: {len(duties)}")
+    assert (f"({late} quá hạn)" in link.inner_text()) == bool(late)
+    assert link.get_attribute("href") == "/cong-khai/viec-can-lam/"
