@@ -29,6 +29,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
 
+from bantin_core.folding import fold
+
 # Rates are published with two decimals; a published and a computed rate may differ by this much.
 RATE_TOLERANCE = Decimal("0.01")
 
@@ -194,12 +196,6 @@ def _sum_figures(figures: Sequence[Figures | None], totals: Figures | None) -> F
     sums = {name: _sum_field(figures, name) for name in (*COUNT_FIELDS, "so_cung_ky")}
     target = totals.target if totals is not None else None
     return Figures(**sums, inherited_target=target)
-
-
-def _fold(text: str) -> str:
-    """Lower case without diacritics: «Giải quyết xong» → «giai quyet xong»."""
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 # Vietnamese alphabetical order: ă, â, đ, ê, ô, ơ, ư are letters of their own (Đông after Duyên),
@@ -505,7 +501,7 @@ def _place(path: tuple) -> str:
 def _unknown_key(key, path: tuple, valid: Sequence[str]) -> Issue:
     written = str(key)
     # Staff may type the label with diacritics or spaces: «giải quyết xong».
-    folded = re.sub(r"[\s-]+", "_", _fold(written.strip()))
+    folded = re.sub(r"[\s-]+", "_", fold(written.strip()))
     if folded in valid:
         suggestion = folded
     else:

@@ -9,9 +9,10 @@ the two halves, so no markup is written here.
 from __future__ import annotations
 
 import re
-import unicodedata
 from html.parser import HTMLParser
 from typing import NamedTuple
+
+from bantin_core.folding import fold
 
 # A paragraph holding only a short bracketed word; whether it is our marker is decided by
 # _is_marker_text, so that «[Kết quả]» and «[KET QUA]» work as well.
@@ -47,9 +48,7 @@ class BodyParts(NamedTuple):
 
 
 def _is_marker_text(text: str) -> bool:
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(folded.casefold().split()) in _MARKER_NAMES
+    return " ".join(fold(text).split()) in _MARKER_NAMES
 
 
 def _marker_matches(html: str) -> list[re.Match]:

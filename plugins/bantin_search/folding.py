@@ -14,29 +14,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from bantin_core.folding import fold
+
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-# Vietnamese marks after NFD (and most others) are in U+0300–U+036F; the few characters of that
-# block that are not combining (U+034F) are left out. Any other non-ASCII character that
-# remains is checked on its own: the result is what removing every combining character gives.
-_BLOCK_MARKS = re.compile(
-    "[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))) + "]+"
-)
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-def _unless_combining(match: re.Match) -> str:
-    return "" if unicodedata.combining(match.group()) else match.group()
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII form: marks removed, đ → d (``Đơn thư`` → ``don thu``)."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    stripped = _BLOCK_MARKS.sub("", unicodedata.normalize("NFD", text))
-    if not stripped.isascii():
-        stripped = _NON_ASCII.sub(_unless_combining, stripped)
-    return unicodedata.normalize("NFC", stripped).lower()
 
 
 @functools.lru_cache(maxsize=65536)
