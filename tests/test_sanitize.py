@@ -9,7 +9,7 @@ import markdown
 import pytest
 from conftest import SITES, build_site, serve_directory
 
-from bantin_publish.sanitize import DEFAULT_VIDEO_HOSTS, clean_html
+from bantin_core.sanitize import DEFAULT_VIDEO_HOSTS, clean_html
 
 YOUTUBE = "https://www.youtube-nocookie.com/embed/abc"
 

@@ -20,7 +20,7 @@ from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
 
 from bantin_core.problems import Problem, short_repr
-from bantin_publish.sanitize import DEFAULT_VIDEO_HOSTS, clean_html
+from bantin_core.sanitize import DEFAULT_VIDEO_HOSTS, clean_html
 
 from .body import check_body
 from .fields import (
