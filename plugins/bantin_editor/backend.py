@@ -54,6 +54,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bantin_core.uploads import ALLOWED, refusal
+from bantin_frontmatter.body import MARKDOWN_SUFFIXES
 from bantin_frontmatter.fields import schema
 from bantin_frontmatter.loader import StrictLoader
 from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader
@@ -61,7 +62,7 @@ from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader
 from .roundtrip import merge_entry, merge_front, split_entry
 
 MEDIA_ROOTS = tuple(ALLOWED)  # images, documents
-ENTRY_EXTENSIONS = (".md", ".markdown")
+ENTRY_EXTENSIONS = MARKDOWN_SUFFIXES
 # A media path without a folder below images/ or documents/, as Decap writes a picked file.
 _FLAT_MEDIA = re.compile(r"(?<![\w./-])(?:images|documents)/[^/\s\"'()\[\]<>]+\.\w+(?![\w.-])")
 

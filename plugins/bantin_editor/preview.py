@@ -13,6 +13,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from bantin_frontmatter.body import MARKDOWN_SUFFIXES
 from bantin_frontmatter.loader import parse_front_matter
 from bantin_frontmatter.reader import display_path
 from bantin_publish.sources import ContentFile, content_kind, planned_output
@@ -46,7 +47,7 @@ def intended_output(path: Path, settings: dict) -> str | None:
     """
     content = Path(settings["PATH"]).resolve()
     path = path.resolve()
-    if content not in path.parents or path.suffix not in (".md", ".markdown"):
+    if content not in path.parents or path.suffix not in MARKDOWN_SUFFIXES:
         return None
     kind = content_kind(path, content, settings)
     if kind is None:

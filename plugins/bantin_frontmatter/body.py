@@ -32,6 +32,7 @@ _TAG = re.compile(
 _ATTR = re.compile(r'([a-zA-Z_:][-\w:.]*)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|([^\s"\'=<>`]+))')
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _PLACEHOLDER = re.compile(r"^[{|](filename|static|attach)[}|](.*)$", re.S)
+#: The files the reader reads (its ``file_extensions``), for every tool that picks them out.
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 _ATTACHMENT_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".zip", ".rar"}
 _HINT_NAME = "kiểm tra tên tệp (kể cả chữ hoa, chữ thường và đuôi tệp)"

@@ -22,7 +22,7 @@ from pelican.urlwrappers import Author, Category, Tag
 from bantin_core.problems import Problem, short_repr
 from bantin_core.sanitize import DEFAULT_VIDEO_HOSTS, clean_html
 
-from .body import check_body
+from .body import MARKDOWN_SUFFIXES, check_body
 from .fields import (
     FIELDS,
     BlockErrors,
@@ -54,7 +54,7 @@ def display_path(path: str) -> str:
 class BantinMarkdownReader(MarkdownReader):
     """Markdown with YAML front-matter between ``---`` lines, checked field by field."""
 
-    file_extensions = ("md", "markdown")
+    file_extensions = tuple(suffix[1:] for suffix in MARKDOWN_SUFFIXES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

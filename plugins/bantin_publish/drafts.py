@@ -16,11 +16,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bantin_core.problems import Problem
+from bantin_frontmatter.body import MARKDOWN_SUFFIXES
 from bantin_frontmatter.fields import schema
 from bantin_frontmatter.loader import parse_front_matter
 from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader, display_path
 
-from .sources import MARKDOWN_SUFFIXES, ContentFile, content_kind, parse_date, planned_output
+from .sources import ContentFile, content_kind, parse_date, planned_output
 
 
 @dataclass(frozen=True)

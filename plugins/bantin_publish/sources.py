@@ -22,12 +22,12 @@ from pathlib import Path
 from pelican.urlwrappers import Category
 
 from bantin_core.problems import Problem, problem_log
+from bantin_frontmatter.body import MARKDOWN_SUFFIXES
 from bantin_frontmatter.fields import FieldContext, FieldError, convert_date
 from bantin_frontmatter.reader import LINES_KEY, display_path
 
 #: Text files checked for UTF-8 and NFC here (Markdown: by the reader).
 TEXT_SUFFIXES = {".yml", ".yaml", ".txt", ".html", ".svg", ".csv"}
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
 DUPLICATE_PATH = "Trùng địa chỉ"
 ARTICLE_LISTS = (
     "articles",
