@@ -120,10 +120,11 @@ def slugify(text: str) -> str:
 
 
 def ket_qua_block(rng: random.Random, date: dt.date) -> str:
-    """A valid results block for the period ending in the month before ``date``."""
+    """A valid results block for the period from October 1st to the day before ``date``
+    (one period per article: the build refuses two articles with the same period)."""
     year = date.year if date.month >= 10 else date.year - 1
     start = dt.date(year, 10, 1)
-    end = date.replace(day=1) - dt.timedelta(days=1)
+    end = date - dt.timedelta(days=1)
     if end <= start:
         end = start + dt.timedelta(days=30)
     cases, money = rng.randint(3000, 9000), rng.randint(200, 900) * 1_000_000_000
