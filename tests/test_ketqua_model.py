@@ -10,10 +10,10 @@ from decimal import Decimal
 
 import pytest
 
+from bantin_core.problems import Problem
 from bantin_ketqua.model import (
     FIELD_LABELS,
     Figures,
-    Issue,
     Period,
     ResultsReport,
     Unit,
@@ -372,7 +372,7 @@ RULE_CASES = [
 ]
 
 
-def issue_at(issues: tuple[Issue, ...], path: tuple) -> Issue:
+def issue_at(issues: tuple[Problem, ...], path: tuple) -> Problem:
     matching = [i for i in issues if i.path == path]
     assert matching, f"no issue at {path}: {issues}"
     return matching[0]

@@ -304,7 +304,8 @@ def _read_value(value, spec: FieldSpec, path: tuple, reading: _Reading):
     try:
         return spec.converter(value, reading.ctx)
     except FieldError as error:
-        reading.problem(path, error.message, error.found, error.expected, error.hint)
+        for p in error.within(*path).problems:
+            reading.problem(p.path, p.message, p.found, p.expected, p.hint)
         return None
 
 

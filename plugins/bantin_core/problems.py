@@ -3,10 +3,17 @@
 Every plugin that checks content reports a :class:`Problem`; nothing is logged and forgotten.
 At the end of the build the whole list is printed at once and, unless the build is a live
 preview, the build fails (see ``bantin_core.register``).
+
+:class:`Problem` is the one record of a problem. A check that sees one value only (a field's
+converter, the ``ket_qua`` model, the YAML loader) makes its problems with
+:meth:`Problem.inside`, relative to that value, and raises them in a :class:`FieldError` or
+returns them; whoever knows the file puts them there with :meth:`Problem.within` and
+:meth:`Problem.at`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass
 
@@ -33,6 +40,27 @@ class Problem:
     hint: str | None = None
     #: The file is a draft (``status: draft``): listed everywhere, never blocks publishing.
     draft: bool = False
+    #: ``field`` as keys and 0-based list indexes (``("ket_qua", "don_vi", 1, "ten")``), for
+    #: finding its line; relative to the value for a problem made :meth:`inside` one. Not
+    #: compared: ``field`` says the same, and JSON reports (:meth:`as_dict`) leave it out.
+    path: tuple = dataclasses.field(default=(), compare=False)
+
+    @classmethod
+    def inside(cls, path=(), message: str = "", found=None, expected=None, hint=None) -> Problem:
+        """A problem found in one value before its file is known; ``path`` is relative to the
+        value (``()`` for the value itself, ``("viec", "ty_le")`` inside a block)."""
+        path = tuple(path)
+        return cls("", None, field_name(path), message, found, expected, hint, path=path)
+
+    def within(self, *outer) -> Problem:
+        """The same problem seen from the value that holds this one (``outer`` is the path of
+        this value inside it: a field's key, a list item's index)."""
+        path = (*outer, *self.path)
+        return dataclasses.replace(self, field=field_name(path), path=path)
+
+    def at(self, source: str, line: int | None = None) -> Problem:
+        """The problem in its file; ``line`` None keeps the line it has."""
+        return dataclasses.replace(self, source=source, line=self.line if line is None else line)
 
     def format(self) -> str:
         """The problem as one Vietnamese paragraph, file and line first (editors link those)."""
@@ -64,6 +92,34 @@ class Problem:
             "draft": self.draft,
             "text": self.format(),
         }
+
+
+class FieldError(Exception):
+    """A value is wrong: the problems found in it, each :meth:`Problem.inside` the value.
+
+    ``FieldError(message, found=…, expected=…, hint=…)`` is one problem (a field's converter);
+    ``FieldError(problems=…)`` carries every problem of a block (``ket_qua``, ``van_ban``).
+    """
+
+    def __init__(self, message: str = "", *, found=None, expected=None, hint=None, problems=()):
+        self.problems = tuple(problems) or (Problem.inside((), message, found, expected, hint),)
+        super().__init__(self.problems[0].message)
+
+    def within(self, *outer) -> FieldError:
+        """The same problems seen from the value that holds this one (see Problem.within)."""
+        return FieldError(problems=[p.within(*outer) for p in self.problems])
+
+
+def field_name(path: tuple) -> str:
+    """``("ket_qua", "don_vi", 1, "ten")`` → ``ket_qua.don_vi[2].ten``: a field path as staff
+    read it (paths index lists from 0, as YAML does; staff count from 1)."""
+    name = ""
+    for part in path:
+        if isinstance(part, int):
+            name += f"[{part + 1}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name
 
 
 class ProblemLog:

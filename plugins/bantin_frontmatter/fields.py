@@ -1,6 +1,7 @@
 """Front-matter fields: one converter per field, looked up in a table (as Pelican's
 ``METADATA_PROCESSORS``). A converter takes the raw YAML value and returns the value Pelican and
-the templates get, or raises :class:`FieldError` saying in Vietnamese what was expected.
+the templates get, or raises :class:`~bantin_core.problems.FieldError` holding the problems found,
+saying in Vietnamese what was expected.
 
 Other plugins add their blocks with :func:`register_field` (``ket_qua`` does).
 """
@@ -15,40 +16,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bantin_core.problems import short_repr
+from bantin_core.problems import FieldError, Problem, short_repr
 
 from .loader import CONTROL_CHARACTERS, control_character
-
-
-class FieldError(Exception):
-    """A field's value is wrong. ``subfield`` narrows the path (``van_ban.tep``)."""
-
-    def __init__(self, message, *, found=None, expected=None, hint=None, subfield=()):
-        super().__init__(message)
-        self.message = message
-        self.found = found
-        self.expected = expected
-        self.hint = hint
-        self.subfield = tuple(subfield)
-
-
-@dataclass(frozen=True)
-class SubProblem:
-    """A problem a block converter found inside its block, with a path relative to it."""
-
-    path: tuple
-    message: str
-    found: str | None = None
-    expected: str | None = None
-    hint: str | None = None
-
-
-class BlockErrors(Exception):
-    """A block (``ket_qua``, ``van_ban``) has several problems; report them all."""
-
-    def __init__(self, problems):
-        super().__init__(f"{len(problems)} problems")
-        self.problems = tuple(problems)
 
 
 @dataclass
@@ -230,8 +200,7 @@ def convert_tags(value, ctx):
         try:
             tags.append(_text(item, ctx, name="thẻ"))
         except FieldError as exc:
-            exc.subfield = (index,)
-            raise
+            raise exc.within(index) from None
     return tuple(dict.fromkeys(tags))
 
 
@@ -334,7 +303,7 @@ def convert_document(value, ctx):
     for key in value:
         if key not in specs:
             problems.append(
-                SubProblem(
+                Problem.inside(
                     (key,),
                     "Trường không có trong khối văn bản",
                     expected="một trong: " + ", ".join(specs),
@@ -344,7 +313,7 @@ def convert_document(value, ctx):
     for key, spec in specs.items():
         if key not in value:
             if spec.required:
-                problems.append(SubProblem((key,), f"Thiếu «{spec.label}»"))
+                problems.append(Problem.inside((key,), f"Thiếu «{spec.label}»"))
             continue
         try:
             if key == "tep":
@@ -352,9 +321,9 @@ def convert_document(value, ctx):
             else:
                 converted[key] = spec.converter(value[key], ctx)
         except FieldError as exc:
-            problems.append(SubProblem((key,), exc.message, exc.found, exc.expected, exc.hint))
+            problems.extend(exc.within(key).problems)
     if problems:
-        raise BlockErrors(problems)
+        raise FieldError(problems=problems)
     return DocumentInfo(**converted)
 
 

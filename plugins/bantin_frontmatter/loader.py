@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bantin_core.problems import Problem, field_name
+
 
 class StrictLoader(yaml.SafeLoader):
     """SafeLoader without YAML 1.1's silent conversions.
@@ -113,14 +115,9 @@ def _compose_and_construct(text: str, loader_class):
         loader.dispose()
 
 
-@dataclass(frozen=True)
-class YamlProblem:
-    """A YAML syntax problem, already explained in Vietnamese."""
-
-    line: int | None
-    message: str
-    hint: str
-    field: str = ""
+def _problem(line: int | None, message: str, hint: str, path: tuple = ()) -> Problem:
+    """A YAML problem, already explained in Vietnamese; the reader puts in the file's path."""
+    return Problem("", line, field_name(path), message, hint=hint, path=path)
 
 
 @dataclass(frozen=True)
@@ -232,11 +229,11 @@ def control_character(code: int) -> tuple[str, str]:
     )
 
 
-def _explain(exc: yaml.YAMLError, yaml_text: str, first_line: int) -> YamlProblem:
+def _explain(exc: yaml.YAMLError, yaml_text: str, first_line: int) -> Problem:
     if isinstance(exc, yaml.reader.ReaderError):
         # A character YAML refuses (NUL, escape, other control characters) pasted in a value.
         line = yaml_text[: max(exc.position, 0)].count("\n") + first_line
-        return YamlProblem(line, *control_character(exc.character))
+        return _problem(line, *control_character(exc.character))
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + first_line if mark is not None else None
     if mark is not None:
@@ -247,7 +244,7 @@ def _explain(exc: yaml.YAMLError, yaml_text: str, first_line: int) -> YamlProble
             if 0 <= index < len(source_lines):
                 parent = _commented_parent(source_lines, index)
                 if parent is not None:
-                    return YamlProblem(
+                    return _problem(
                         index + first_line,
                         "Dòng này đã bỏ «# » nhưng dòng mở khối của nó "
                         f"(dòng {parent + first_line}) vẫn còn «# »",
@@ -259,7 +256,7 @@ def _explain(exc: yaml.YAMLError, yaml_text: str, first_line: int) -> YamlProble
             if 0 <= index < len(source_lines):
                 special = _SPECIAL_START.match(source_lines[index])
                 if special:
-                    return YamlProblem(
+                    return _problem(
                         index + first_line,
                         f"Giá trị bắt đầu bằng ký tự đặc biệt «{special.group(1)}»",
                         'đặt cả giá trị trong ngoặc kép, ví dụ: image: "{static}/images/anh.jpg"',
@@ -267,8 +264,8 @@ def _explain(exc: yaml.YAMLError, yaml_text: str, first_line: int) -> YamlProble
     text = f"{getattr(exc, 'context', '') or ''} {getattr(exc, 'problem', '') or exc}"
     for needle, message, hint in _YAML_EXPLANATIONS:
         if needle in text:
-            return YamlProblem(line, message, hint)
-    return YamlProblem(
+            return _problem(line, message, hint)
+    return _problem(
         line,
         "Phần thông tin đầu bài (giữa hai dòng ---) viết sai cú pháp",
         "so sánh với bài mẫu trong hướng dẫn; giá trị có ký tự đặc biệt thì đặt trong ngoặc kép",
@@ -285,12 +282,12 @@ def _walk(node: Node, path: tuple, first_line: int, lines: dict, problems: list)
             line = key_node.start_mark.line + first_line
             if key in seen:
                 problems.append(
-                    YamlProblem(
+                    _problem(
                         line,
                         f"Trường «{key}» được viết hai lần (lần đầu ở dòng {seen[key]}); "
                         "chỉ một giá trị được giữ",
                         "xóa một trong hai dòng, hoặc gộp nội dung lại",
-                        field=".".join(str(p) for p in child),
+                        child,
                     )
                 )
             else:
@@ -306,19 +303,7 @@ def _walk(node: Node, path: tuple, first_line: int, lines: dict, problems: list)
         wrong = impossible_date(node.value)
         if wrong is not None:
             line = node.start_mark.line + first_line
-            problems.append(YamlProblem(line, wrong[0], wrong[1], field=field_name(path)))
-
-
-def field_name(path: tuple) -> str:
-    """``("ket_qua", "don_vi", 1, "ten")`` → ``ket_qua.don_vi[2].ten``: a field path as staff
-    read it (paths index lists from 0, as YAML does; staff count from 1)."""
-    name = ""
-    for part in path:
-        if isinstance(part, int):
-            name += f"[{part + 1}]"
-        else:
-            name += f".{part}" if name else str(part)
-    return name
+            problems.append(_problem(line, wrong[0], wrong[1], path))
 
 
 _FENCE = re.compile(r"^---[ \t]*$")
@@ -341,7 +326,7 @@ def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
     return None
 
 
-def parse_front_matter(text: str) -> tuple[FrontMatter | None, list[YamlProblem]]:
+def parse_front_matter(text: str) -> tuple[FrontMatter | None, list[Problem]]:
     """Parse a whole Markdown file's front-matter strictly.
 
     Returns the front-matter (``None`` when it cannot be read at all) and every problem found.
@@ -351,14 +336,14 @@ def parse_front_matter(text: str) -> tuple[FrontMatter | None, list[YamlProblem]
         first = text.split("\n", 1)[0]
         if _FENCE.match(first):
             return None, [
-                YamlProblem(
+                _problem(
                     1,
                     "Phần thông tin đầu bài mở bằng dòng --- nhưng không có dòng --- đóng lại",
                     "thêm một dòng chỉ có --- ngay sau trường cuối cùng, trước nội dung bài",
                 )
             ]
         return None, [
-            YamlProblem(
+            _problem(
                 1,
                 "Tệp không có phần thông tin đầu bài (tiêu đề, ngày, chuyên mục…)",
                 "thêm ở đầu tệp một dòng ---, các trường (title: …, date: …), rồi một dòng ---",
@@ -376,14 +361,14 @@ def parse_front_matter(text: str) -> tuple[FrontMatter | None, list[YamlProblem]
         data = {}
     if not isinstance(data, dict):
         return None, [
-            YamlProblem(
+            _problem(
                 first_line,
                 "Phần thông tin đầu bài phải là các dòng «tên_trường: giá trị»",
                 "xem bài mẫu trong hướng dẫn viết bài",
             )
         ]
     lines: dict = {}
-    problems: list[YamlProblem] = []
+    problems: list[Problem] = []
     if node is not None:
         _walk(node, (), first_line, lines, problems)
     return FrontMatter(data, lines, body, body_line), problems

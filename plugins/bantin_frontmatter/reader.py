@@ -19,20 +19,18 @@ from markupsafe import escape
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from bantin_core.problems import Problem, short_repr
+from bantin_core.problems import FieldError, Problem, field_name, short_repr
 from bantin_core.sanitize import DEFAULT_VIDEO_HOSTS, clean_html
 
 from .body import MARKDOWN_SUFFIXES, check_body
 from .fields import (
     FIELDS,
-    BlockErrors,
     FieldContext,
-    FieldError,
     closest_field,
     earliest_date,
     suggest_slug,
 )
-from .loader import CONTROL_CHARACTERS, control_character, field_name, parse_front_matter
+from .loader import CONTROL_CHARACTERS, control_character, parse_front_matter
 
 PROBLEMS_KEY = "bantin_problems"
 #: Metadata keys the reader adds: the file line of each front-matter field (``ket_qua.ky``),
@@ -131,9 +129,7 @@ class BantinMarkdownReader(MarkdownReader):
         text = unicodedata.normalize("NFC", text)
 
         front, yaml_problems = parse_front_matter(text)
-        problems.extend(
-            Problem(source, p.line, p.field, p.message, hint=p.hint) for p in yaml_problems
-        )
+        problems.extend(p.at(source) for p in yaml_problems)
         if front is None:
             return "", self._stub(problems, source_path)
         # A field the loader already explained (a date not on the calendar) is not explained
@@ -167,36 +163,10 @@ class BantinMarkdownReader(MarkdownReader):
             try:
                 metadata[key] = spec.converter(value, ctx)
             except FieldError as exc:
-                path = (key, *exc.subfield)
-                if _explained(path, explained):
-                    continue
-                problems.append(
-                    Problem(
-                        source,
-                        front.lines.get(path, line),
-                        field_name(path),
-                        exc.message,
-                        exc.found,
-                        exc.expected,
-                        exc.hint,
-                    )
-                )
-            except BlockErrors as exc:
-                for sub in exc.problems:
-                    path = (key, *sub.path)
-                    if _explained(path, explained):
-                        continue
-                    problems.append(
-                        Problem(
-                            source,
-                            self._nearest_line(front.lines, path) or line,
-                            field_name(path),
-                            sub.message,
-                            sub.found,
-                            sub.expected,
-                            sub.hint,
-                        )
-                    )
+                for problem in exc.within(key).problems:
+                    if not _explained(problem.path, explained):
+                        where = self._nearest_line(front.lines, problem.path) or line
+                        problems.append(problem.at(source, where))
 
         problems.extend(self._missing(kind, front, metadata, source))
         draft = front.data.get("status") == "draft"

@@ -25,14 +25,8 @@ from itertools import chain
 
 from pelican import signals
 
-from bantin_core.problems import Problem, problem_log
-from bantin_frontmatter.fields import (
-    _SLUG_PATTERN,
-    BlockErrors,
-    SubProblem,
-    convert_slug,
-    register_field,
-)
+from bantin_core.problems import FieldError, Problem, problem_log
+from bantin_frontmatter.fields import _SLUG_PATTERN, convert_slug, register_field
 from bantin_frontmatter.reader import LINES_KEY, display_path
 
 from .model import YearTargets, apply_targets, parse_results
@@ -55,12 +49,10 @@ CORRECTION = "dinh_chinh"
 
 
 def convert_results(value, ctx):
-    """The ``ket_qua`` front-matter converter: the model's report, or every issue it found."""
-    report, issues = parse_results(value)
-    if issues:
-        raise BlockErrors(
-            [SubProblem(i.path, i.message, i.found, i.expected, i.hint) for i in issues]
-        )
+    """The ``ket_qua`` front-matter converter: the model's report, or every problem it found."""
+    report, problems = parse_results(value)
+    if problems:
+        raise FieldError(problems=problems)
     return report
 
 

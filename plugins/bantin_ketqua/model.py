@@ -30,6 +30,7 @@ from decimal import Decimal
 from functools import partial
 
 from bantin_core.folding import fold
+from bantin_core.problems import FieldError, Problem
 
 # Rates are published with two decimals; a published and a computed rate may differ by this much.
 RATE_TOLERANCE = Decimal("0.01")
@@ -75,21 +76,6 @@ COUNT_FIELDS = (
 def statistical_year(d: date) -> int:
     """The statistical year a day belongs to: 1 Oct 2020 – 30 Sep 2021 is the year 2021."""
     return d.year + 1 if d.month >= 10 else d.year
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem in the block, in Vietnamese.
-
-    ``path`` is the field path inside ``ket_qua`` (``("viec", "ty_le")``,
-    ``("don_vi", 2, "ten")`` with a 0-based list index; ``()`` for the block itself).
-    """
-
-    path: tuple
-    message: str
-    found: str | None = None
-    expected: str | None = None
-    hint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -291,17 +277,7 @@ def apply_targets(
 
 
 # --------------------------------------------------------------------------------------------
-# Converters: one raw value in, a clean value out, or _Invalid saying what is wrong
-
-
-class _Invalid(Exception):
-    """A value that cannot be used; the caller adds the field path and the value as written."""
-
-    def __init__(self, message: str, expected: str | None = None, hint: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.expected = expected
-        self.hint = hint
+# Converters: one raw value in, a clean value out, or FieldError saying what is wrong
 
 
 _COUNT_EXPECTED = "số nguyên không âm, viết liền không dấu chấm, ví dụ 2073"
@@ -316,7 +292,7 @@ _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 
 def _show(value) -> str:
-    """A short rendering of a value as staff wrote it, for ``Issue.found``."""
+    """A short rendering of a value as staff wrote it, for ``Problem.found``."""
     # Strings are shown bare: YAML reads 75.683.482.000 unquoted as text, and showing quotes
     # the writer never typed would mislead.
     if value is None or value == "":
@@ -335,26 +311,30 @@ def _integer(value, *, signed: bool) -> int:
     expected = _SIGNED_EXPECTED if signed else _COUNT_EXPECTED
     # bool is an int in Python; "true" is never a count.
     if isinstance(value, bool):
-        raise _Invalid("Cần một số, không phải true/false", expected, "Ghi số nguyên, ví dụ 2073")
+        raise FieldError(
+            "Cần một số, không phải true/false", expected=expected, hint="Ghi số nguyên, ví dụ 2073"
+        )
     if isinstance(value, int):
         if value < 0 and not signed:
-            raise _Invalid(
+            raise FieldError(
                 "Số này không được âm",
-                expected,
-                "Bỏ dấu trừ; số giảm so với cùng kỳ ghi ở trường so_cung_ky",
+                expected=expected,
+                hint="Bỏ dấu trừ; số giảm so với cùng kỳ ghi ở trường so_cung_ky",
             )
         return value
     if isinstance(value, float):
-        raise _Invalid(
-            "Số việc và số tiền là số nguyên, không có phần thập phân", expected, _float_hint(value)
+        raise FieldError(
+            "Số việc và số tiền là số nguyên, không có phần thập phân",
+            expected=expected,
+            hint=_float_hint(value),
         )
     if isinstance(value, str):
-        raise _Invalid(
+        raise FieldError(
             "Không đọc được số: cần một số nguyên viết liền bằng chữ số",
-            expected,
-            _integer_text_hint(value),
+            expected=expected,
+            hint=_integer_text_hint(value),
         )
-    raise _Invalid("Cần một số nguyên", expected, "Ghi số nguyên, ví dụ 2073")
+    raise FieldError("Cần một số nguyên", expected=expected, hint="Ghi số nguyên, ví dụ 2073")
 
 
 def _float_hint(value: float) -> str:
@@ -384,26 +364,26 @@ def _integer_text_hint(text: str) -> str:
 
 def _percent(value) -> Decimal:
     if isinstance(value, bool):
-        raise _Invalid("Cần một số, không phải true/false", _PERCENT_EXPECTED)
+        raise FieldError("Cần một số, không phải true/false", expected=_PERCENT_EXPECTED)
     if isinstance(value, int | float):
         # str() first: Decimal(37.1) would carry the float's binary error (37.1000000000000014…).
         number = Decimal(str(value))
         if not number.is_finite():
-            raise _Invalid("Cần một số phần trăm", _PERCENT_EXPECTED)
+            raise FieldError("Cần một số phần trăm", expected=_PERCENT_EXPECTED)
         if not Decimal(0) <= number <= Decimal(100):
-            raise _Invalid(
+            raise FieldError(
                 "Tỷ lệ phần trăm phải từ 0 đến 100",
-                _PERCENT_EXPECTED,
-                "Ghi số phần trăm, ví dụ 37.10 cho 37,10%",
+                expected=_PERCENT_EXPECTED,
+                hint="Ghi số phần trăm, ví dụ 37.10 cho 37,10%",
             )
         return number
     if isinstance(value, str):
-        raise _Invalid(
+        raise FieldError(
             "Không đọc được tỷ lệ: cần một số, dấu chấm thập phân",
-            _PERCENT_EXPECTED,
-            _percent_text_hint(value),
+            expected=_PERCENT_EXPECTED,
+            hint=_percent_text_hint(value),
         )
-    raise _Invalid("Cần một số phần trăm", _PERCENT_EXPECTED)
+    raise FieldError("Cần một số phần trăm", expected=_PERCENT_EXPECTED)
 
 
 def _percent_text_hint(text: str) -> str:
@@ -423,8 +403,10 @@ def _percent_text_hint(text: str) -> str:
 def _day(value) -> date:
     # datetime is a kind of date in Python; a time of day has no place in a period.
     if isinstance(value, datetime):
-        raise _Invalid(
-            "Chỉ ghi ngày, không ghi giờ", _DATE_EXPECTED, f"Ghi {value.date().isoformat()}"
+        raise FieldError(
+            "Chỉ ghi ngày, không ghi giờ",
+            expected=_DATE_EXPECTED,
+            hint=f"Ghi {value.date().isoformat()}",
         )
     if isinstance(value, date):
         return value
@@ -436,15 +418,15 @@ def _day(value) -> date:
             hint = f"Ghi theo thứ tự năm-tháng-ngày: {date(year, month, day).isoformat()}"
         except ValueError:
             hint = "Ngày này không có trong lịch; kiểm tra lại ngày và tháng"
-    raise _Invalid("Không đọc được ngày", _DATE_EXPECTED, hint)
+    raise FieldError("Không đọc được ngày", expected=_DATE_EXPECTED, hint=hint)
 
 
 def _text(value, *, what: str) -> str | None:
     if not isinstance(value, str):
-        raise _Invalid(
+        raise FieldError(
             f"{what} phải là chữ",
-            "chữ, đặt trong dấu ngoặc kép",
-            "Ghi nội dung trong dấu ngoặc kép",
+            expected="chữ, đặt trong dấu ngoặc kép",
+            hint="Ghi nội dung trong dấu ngoặc kép",
         )
     return unicodedata.normalize("NFC", value.strip()) or None
 
@@ -452,16 +434,16 @@ def _text(value, *, what: str) -> str | None:
 def _unit_name(value) -> str:
     name = _text(value, what="Tên đơn vị")
     if name is None:
-        raise _Invalid(
+        raise FieldError(
             "Tên đơn vị để trống",
-            "tên đơn vị",
-            'Ghi tên, ví dụ ten: "Chi cục THADS thành phố Vị Thanh"',
+            expected="tên đơn vị",
+            hint='Ghi tên, ví dụ ten: "Chi cục THADS thành phố Vị Thanh"',
         )
     return name
 
 
 def _money_only(value):
-    raise _Invalid(
+    raise FieldError(
         "Giảm thi hành án chỉ ghi ở phần tiền (tien), không có ở phần việc",
         hint="Chuyển dòng giam sang phần tien, hoặc xóa",
     )
@@ -470,20 +452,19 @@ def _money_only(value):
 # --------------------------------------------------------------------------------------------
 # Blocks: a mapping of known keys, each read by its own parser
 
-# A parser reads one value at a path, appends any Issue, and returns the clean value or None.
-_Parser = Callable[[object, tuple, list[Issue]], object]
+# A parser reads one value at a path, appends any Problem, and returns the clean value or None.
+_Parser = Callable[[object, tuple, list[Problem]], object]
 
 
 def _leaf(convert: Callable[[object], object]) -> _Parser:
-    """A parser from a converter: its _Invalid becomes an Issue at the field's path."""
+    """A parser from a converter: its FieldError's problem is put at the field's path, with
+    the value as written."""
 
-    def parse(value, path: tuple, issues: list[Issue]):
+    def parse(value, path: tuple, problems: list[Problem]):
         try:
             return convert(value)
-        except _Invalid as invalid:
-            issues.append(
-                Issue(path, invalid.message, _show(value), invalid.expected, invalid.hint)
-            )
+        except FieldError as invalid:
+            problems.extend(replace(p, found=_show(value)).within(*path) for p in invalid.problems)
             return None
 
     return parse
@@ -498,7 +479,7 @@ def _place(path: tuple) -> str:
     return f"phần {path[-1]} ({FIELD_LABELS[path[-1]]})"
 
 
-def _unknown_key(key, path: tuple, valid: Sequence[str]) -> Issue:
+def _unknown_key(key, path: tuple, valid: Sequence[str]) -> Problem:
     written = str(key)
     # Staff may type the label with diacritics or spaces: «giải quyết xong».
     folded = re.sub(r"[\s-]+", "_", fold(written.strip()))
@@ -509,14 +490,14 @@ def _unknown_key(key, path: tuple, valid: Sequence[str]) -> Issue:
         suggestion = close[0] if close else None
     message = f"Trường «{written}» không có trong {_place(path)}"
     if suggestion is None:
-        return Issue(
+        return Problem.inside(
             (*path, key),
             message,
             written,
             "một trong các trường: " + ", ".join(valid),
             "Sửa tên trường cho đúng, hoặc xóa dòng này",
         )
-    return Issue(
+    return Problem.inside(
         (*path, key),
         message,
         written,
@@ -531,13 +512,13 @@ def _read_block(
     path: tuple,
     parsers: Mapping[str, _Parser],
     required: Mapping[str, str],
-    issues: list[Issue],
+    issues: list[Problem],
 ) -> dict | None:
     """The clean values of a block's fields, reporting unknown, missing and invalid ones."""
     if not isinstance(raw, Mapping):
         place = _place(path)
         issues.append(
-            Issue(
+            Problem.inside(
                 path,
                 f"{place[0].upper()}{place[1:]} phải là một nhóm trường, "
                 "mỗi trường một dòng «tên: giá trị»",
@@ -558,7 +539,7 @@ def _read_block(
     for key, example in required.items():
         if raw.get(key) is None:
             issues.append(
-                Issue(
+                Problem.inside(
                     (*path, key),
                     f"Thiếu trường bắt buộc «{key}» ({FIELD_LABELS[key]})",
                     None,
@@ -568,7 +549,7 @@ def _read_block(
     return values
 
 
-def _check_sum(figures: Figures, path: tuple, total: str, parts: Sequence[str]) -> Issue | None:
+def _check_sum(figures: Figures, path: tuple, total: str, parts: Sequence[str]) -> Problem | None:
     values = [getattr(figures, name) for name in (total, *parts)]
     if any(v is None for v in values):
         return None
@@ -576,7 +557,7 @@ def _check_sum(figures: Figures, path: tuple, total: str, parts: Sequence[str]) 
     if written == sum(addends):
         return None
     labels = " + ".join(FIELD_LABELS[p] for p in parts)
-    return Issue(
+    return Problem.inside(
         (*path, total),
         f"{FIELD_LABELS[total]} không bằng {labels}",
         str(written),
@@ -598,7 +579,7 @@ _IDENTITIES = {
 }
 
 
-def _check_figures(figures: Figures, path: tuple, kind: str) -> list[Issue]:
+def _check_figures(figures: Figures, path: tuple, kind: str) -> list[Problem]:
     issues = [
         issue
         for total, parts in _IDENTITIES[kind]
@@ -607,7 +588,7 @@ def _check_figures(figures: Figures, path: tuple, kind: str) -> list[Issue]:
     resolved, eligible = figures.giai_quyet_xong, figures.co_dieu_kien
     if resolved is not None and eligible is not None and resolved > eligible:
         issues.append(
-            Issue(
+            Problem.inside(
                 (*path, "giai_quyet_xong"),
                 "Giải quyết xong không thể nhiều hơn số có điều kiện thi hành",
                 str(resolved),
@@ -622,7 +603,7 @@ def _check_figures(figures: Figures, path: tuple, kind: str) -> list[Issue]:
         and abs(computed - published) > RATE_TOLERANCE
     ):
         issues.append(
-            Issue(
+            Problem.inside(
                 (*path, "ty_le"),
                 f"Tỷ lệ ghi ({published}) khác tỷ lệ tính từ giải quyết xong / có điều kiện "
                 f"({resolved} / {eligible} × 100 = {computed})",
@@ -656,7 +637,7 @@ _FIGURE_REQUIRED = {"giai_quyet_xong": "giai_quyet_xong: 2073"}
 _ATTRIBUTES = {"ty_le": "ty_le_published"}
 
 
-def _parse_figures(raw, path: tuple, issues: list[Issue], *, kind: str) -> Figures | None:
+def _parse_figures(raw, path: tuple, issues: list[Problem], *, kind: str) -> Figures | None:
     values = _read_block(raw, path, _FIGURE_PARSERS[kind], _FIGURE_REQUIRED, issues)
     if values is None:
         return None
@@ -665,7 +646,7 @@ def _parse_figures(raw, path: tuple, issues: list[Issue], *, kind: str) -> Figur
     return figures
 
 
-def _parse_period(raw, path: tuple, issues: list[Issue]) -> Period | None:
+def _parse_period(raw, path: tuple, issues: list[Problem]) -> Period | None:
     days = _read_block(
         raw,
         path,
@@ -678,7 +659,7 @@ def _parse_period(raw, path: tuple, issues: list[Issue]) -> Period | None:
     period = Period(days["tu"], days["den"])
     if period.tu > period.den:
         issues.append(
-            Issue(
+            Problem.inside(
                 path,
                 "Ngày bắt đầu kỳ (tu) sau ngày kết thúc (den)",
                 f"tu: {period.tu.isoformat()}, den: {period.den.isoformat()}",
@@ -700,10 +681,10 @@ _UNIT_REQUIRED = {
 }
 
 
-def _parse_units(raw, path: tuple, issues: list[Issue]) -> tuple[Unit, ...] | None:
+def _parse_units(raw, path: tuple, issues: list[Problem]) -> tuple[Unit, ...] | None:
     if isinstance(raw, str | bytes | Mapping) or not isinstance(raw, Sequence):
         issues.append(
-            Issue(
+            Problem.inside(
                 path,
                 "Danh sách đơn vị phải ghi mỗi đơn vị một mục, "
                 "bắt đầu bằng dấu gạch ngang «- ten: …»",
@@ -723,7 +704,7 @@ def _parse_units(raw, path: tuple, issues: list[Issue]) -> tuple[Unit, ...] | No
         same_name = " ".join(name.casefold().split())
         if same_name in first_spelling:
             issues.append(
-                Issue(
+                Problem.inside(
                     (*path, index, "ten"),
                     f"Tên đơn vị trùng với một đơn vị ở trên («{first_spelling[same_name]}»)",
                     _show(name),
@@ -738,7 +719,7 @@ def _parse_units(raw, path: tuple, issues: list[Issue]) -> tuple[Unit, ...] | No
     return tuple(units)
 
 
-def _check_units_within_totals(values: Mapping, units: Sequence[Unit]) -> list[Issue]:
+def _check_units_within_totals(values: Mapping, units: Sequence[Unit]) -> list[Problem]:
     issues = []
     for kind in ("viec", "tien"):
         totals = values.get(kind)
@@ -752,7 +733,7 @@ def _check_units_within_totals(values: Mapping, units: Sequence[Unit]) -> list[I
             if limit is None or units_sum <= limit:
                 continue
             issues.append(
-                Issue(
+                Problem.inside(
                     (kind, name),
                     f"Số «{FIELD_LABELS[name]}» ({FIELD_LABELS[kind].lower()}) của các đơn vị "
                     "cộng lại nhiều hơn số tổng",
@@ -777,12 +758,12 @@ _REPORT_REQUIRED = {
 }
 
 
-def parse_results(raw) -> tuple[ResultsReport | None, tuple[Issue, ...]]:
+def parse_results(raw) -> tuple[ResultsReport | None, tuple[Problem, ...]]:
     """Check the raw ``ket_qua`` value and build its report; the report is None on any issue.
 
     Every issue is collected, not only the first. ``raw`` is only read, never changed.
     """
-    issues: list[Issue] = []
+    issues: list[Problem] = []
     values = _read_block(raw, (), _REPORT_PARSERS, _REPORT_REQUIRED, issues)
     if values is None:
         return None, tuple(issues)
