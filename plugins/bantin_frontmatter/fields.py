@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bantin_core.problems import FieldError, Problem, short_repr
+from bantin_core.slug import slug
 
 from .loader import CONTROL_CHARACTERS, control_character
 
@@ -163,12 +164,12 @@ def convert_slug(value, ctx):
 
 
 def suggest_slug(title: str) -> str:
-    """ASCII slug for a Vietnamese title ("Đại hội 2025–2030" → ``dai-hoi-2025-2030``)."""
-    from pelican.utils import slugify
+    """The slug a title suggests ("Đại hội 2025–2030" → ``dai-hoi-2025-2030``): the one slug
+    maker's, a dash between words or years read as a hyphen, not dropped."""
+    return slug(_DASHES.sub("-", title))
 
-    text = unicodedata.normalize("NFC", title).replace("đ", "d").replace("Đ", "D")
-    text = re.sub(r"[–—]", "-", text)
-    return slugify(text, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)[-\s]+", "-")], use_unicode=False)
+
+_DASHES = re.compile(r"[–—]")
 
 
 def convert_category(value, ctx):

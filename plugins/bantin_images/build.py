@@ -14,15 +14,14 @@ import json
 import logging
 import multiprocessing
 import os
-import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 
 from pelican.contents import Content
 
 from bantin_core.files import link_or_copy
 from bantin_core.problems import Problem, problem_log
+from bantin_core.slug import slug
 from bantin_frontmatter.reader import display_path
 
 from . import markup
@@ -148,16 +147,9 @@ def _files_in(folder: str) -> set[str]:
     return found
 
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
 def _slug(text: str) -> str:
     """ASCII file names for URLs: "Ảnh Hội nghị 1" → "anh-hoi-nghi-1"."""
-    if _SLUG.fullmatch(text):  # already one (an article's slug): 7,600 a build at 8,000
-        return text
-    text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    text = text.encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "anh"
+    return slug(text) or "anh"
 
 
 def is_raster(path: str) -> bool:
