@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import unicodedata
 from urllib.parse import urlencode
 
@@ -11,7 +10,6 @@ import pytest
 
 from bantin_search.folding import fold
 from tests.conftest import SITES, build_site, serve_directory
-from tests.test_search_index import pagefind_in_path_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -194,73 +192,3 @@ def test_pagefind_loads_only_on_the_search_page(page, search_site):
     page.goto(base + DOAN)
     page.wait_for_load_state("networkidle")
     assert not [u for u in requested if "pagefind" in u]
-
-
-# --- Batched index: the same results and ranking as one Pagefind run over the whole site ---
-
-RANKED = [q for q, _, _ in QUERIES] + ["Phuo", "thi", "hoi nghi", "d", "2022", "chap hanh vien"]
-
-
-@pytest.fixture(scope="module")
-def batched_and_single(tmp_path_factory):
-    """The site indexed in batches of about two pages, and the same site indexed by one
-    Pagefind run over all of it that meets the pages in path order, as the merge numbers
-    them (pagefind_in_path_order)."""
-    root = tmp_path_factory.mktemp("batched")
-    batched = root / "batched"
-    result = build_site(
-        SITES / "search",
-        batched,
-        "BANTIN_SEARCH_BATCH_PAGES=2",
-        f'BANTIN_SEARCH_CACHE_PATH="{root / "c"}"',
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert len(list((root / "c" / "batches").iterdir())) >= 3
-    single = root / "single"
-    shutil.copytree(batched, single)
-    shutil.rmtree(single / "pagefind")
-    pagefind_in_path_order(single, single / "pagefind")
-    with serve_directory(batched) as first, serve_directory(single) as second:
-        yield first, second
-
-
-RESULTS_JS = """async ([queries, options]) => {
-    const pagefind = await import("/pagefind/pagefind.js");
-    await pagefind.options({ basePath: "/pagefind/" });
-    const found = [];
-    for (const query of queries) {
-        const search = await pagefind.search(query, options);
-        const results = [];
-        for (const result of search.results) {
-            const data = await result.data();
-            results.push([result.score, data.url, data.excerpt, JSON.stringify(data.meta),
-                          JSON.stringify(data.filters), data.word_count]);
-        }
-        found.push({ query, results, total: search.unfilteredResultCount,
-                     filters: await pagefind.filters() });
-    }
-    return found;
-}"""
-
-
-def _ranked(browser, base, options):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(base + "/tim-kiem/")
-    found = page.evaluate(RESULTS_JS, [RANKED, options])
-    context.close()
-    return found
-
-
-@pytest.mark.parametrize(
-    "options",
-    [{}, {"filters": {"year": "2022"}}, {"sort": {"date": "desc"}}],
-    ids=["plain", "filtered", "sorted"],
-)
-def test_batched_index_ranks_like_one_pagefind_run(browser, batched_and_single, options):
-    """Same results, scores, order, excerpts and metadata for every query."""
-    batched, single = batched_and_single
-    ours, reference = _ranked(browser, batched, options), _ranked(browser, single, options)
-    for mine, theirs in zip(ours, reference, strict=True):
-        assert mine == theirs, mine["query"]
-    assert sum(len(found["results"]) for found in ours) > len(RANKED)
