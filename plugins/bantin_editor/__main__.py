@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pelican.settings import read_settings
 
+from bantin_frontmatter import settings as frontmatter_settings
+
 from .scaffold import ScaffoldError, create_article, now_in
 from .word import DATE_PLACEHOLDER, import_docx, judge, placeholders_left
 
@@ -45,7 +47,7 @@ def main(argv=None) -> int:
     settings = read_settings(args.settings)
     content = Path(args.content or settings["PATH"])
     settings["PATH"] = str(content.resolve())  # the reader judges the draft in this folder
-    categories = settings.get("BANTIN_CATEGORIES", ())
+    categories = frontmatter_settings.read(settings).categories
     now = now_in(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
     try:
         if args.command == "new":

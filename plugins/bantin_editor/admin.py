@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 from markdown import Markdown
 
+from bantin_frontmatter import settings as frontmatter_settings
 from bantin_frontmatter.fields import FieldSpec, schema
 
 from .preview import templates
@@ -270,7 +271,7 @@ def editor_config(settings) -> dict:
     logo = (settings.get("AGENCY") or {}).get("logo")
     if logo:
         config["logo_url"] = "/" + logo.lstrip("/")
-    categories = list(settings.get("BANTIN_CATEGORIES", ()))
+    categories = list(frontmatter_settings.read(settings).categories)
     fixed = {
         "thong_bao": settings.get("BANTIN_ANNOUNCEMENT_CATEGORY"),
         "van_ban": settings.get("BANTIN_DOCUMENT_CATEGORY"),

@@ -124,16 +124,28 @@ def check_body(
     """
     if "<" not in markup or ("src" not in markup and "href" not in markup):
         return markup, []
-    problems: list[Problem] = []
+    check = _BodyCheck(text, source, source_path, content)
+    return _TAG.sub(check.replace, markup), check.problems
 
-    def report(written, message, hint=None, near=("![", "<img", "](", "href", "src")):
+
+class _BodyCheck:
+    """One body being checked: its file, and the problems found so far."""
+
+    def __init__(self, text: str, source: str, source_path: str, content: str):
+        self.text = text  # the whole file, for line numbers
+        self.source = source
+        self.source_path = source_path
+        self.content = content
+        self.problems: list[Problem] = []
+
+    def report(self, written, message, hint=None, near=("![", "<img", "](", "href", "src")):
         needle = written.split("#")[0] if written else ""
-        line = _line(text, needle) or _line(text, html.escape(needle))
+        line = _line(self.text, needle) or _line(self.text, html.escape(needle))
         for fallback in near if line is None else ():
-            line = line or _line(text, fallback)
-        problems.append(
+            line = line or _line(self.text, fallback)
+        self.problems.append(
             Problem(
-                source,
+                self.source,
                 line,
                 "",
                 message,
@@ -142,16 +154,16 @@ def check_body(
             )
         )
 
-    def image(attributes: dict) -> bool:
+    def image(self, attributes: dict) -> bool:
         """Check one image; False when it leads nowhere (left out of the page, reported)."""
         src = attributes.get("src", "").strip()
         alt = (attributes.get("alt") or "").strip()
         if not alt:
-            report(src, *_image_message("no_alt"))
+            self.report(src, *_image_message("no_alt"))
         else:
             marker = next((m for m in _placeholders() if m in alt.upper()), None)
             if marker:
-                report(
+                self.report(
                     src,
                     f"Mô tả ảnh vẫn là chữ giữ chỗ «{marker}» do công cụ ghi sẵn: người khiếm "
                     "thị sẽ nghe đúng chữ này",
@@ -159,38 +171,38 @@ def check_body(
                     "![Quang cảnh hội nghị](images/2021/anh.jpg)",
                 )
         if _unsafe(src, image=True):
-            report(src, *_UNSAFE)
+            self.report(src, *_UNSAFE)
             return False
         if not src or src.startswith(("#", "//", "data:")) or _SCHEME.match(src):
             if src.lower().startswith("file:"):
-                report(src, "Ảnh lấy từ máy của người viết, không có trên trang", _HINT_PATH)
+                self.report(src, "Ảnh lấy từ máy của người viết, không có trên trang", _HINT_PATH)
                 return False
             return True
         placeholder = _PLACEHOLDER.match(src)
         path = unquote(urlsplit(placeholder.group(2) if placeholder else src).path)
-        if resolve_image(src, content, source_path) is not None:
+        if resolve_image(src, self.content, self.source_path) is not None:
             return True
-        if path and _outside(path, content, source_path, bool(placeholder)):
-            report(
+        if path and _outside(path, self.content, self.source_path, bool(placeholder)):
+            self.report(
                 src,
                 "Ảnh nằm ngoài thư mục content/, ảnh đó sẽ không được đăng",
                 "chép ảnh vào content/images/ rồi viết images/năm/tên-ảnh.jpg",
             )
         else:
-            report(src, *_image_message("missing"))
+            self.report(src, *_image_message("missing"))
         return False
 
-    def link(tag: str, name: str, value: str) -> str | None:
+    def link(self, value: str) -> str | None:
         """The value rewritten, None to keep it, "" to drop it (it leads nowhere: reported)."""
         url = value.strip()
         if _unsafe(url, image=False):
-            report(url, *_UNSAFE)
+            self.report(url, *_UNSAFE)
             return ""
         if not url or url.startswith(("#", "//")):
             return None
         if _SCHEME.match(url):
             if url.lower().startswith("file:"):
-                report(url, "Liên kết tới tệp trên máy của người viết, không phải trên trang")
+                self.report(url, "Liên kết tới tệp trên máy của người viết, không phải trên trang")
                 return ""
             return None
         placeholder = _PLACEHOLDER.match(url)
@@ -200,14 +212,14 @@ def check_body(
             return None
         if not placeholder and path.startswith("/"):
             return None  # an address on the site: the output check follows it
-        if _outside(path, content, source_path, bool(placeholder)):
-            report(
+        if _outside(path, self.content, self.source_path, bool(placeholder)):
+            self.report(
                 url,
                 "Liên kết tới tệp nằm ngoài thư mục content/, tệp đó sẽ không được đăng",
                 "chép tệp vào content/images/ hoặc content/documents/ rồi " + _HINT_PATH,
             )
             return ""
-        found = _find(path, content, source_path, bool(placeholder))
+        found = _find(path, self.content, self.source_path, bool(placeholder))
         suffix = os.path.splitext(path)[1].lower()
         if found is None:
             if not placeholder and not suffix:
@@ -218,7 +230,7 @@ def check_body(
                 message = "Không tìm thấy tệp đính kèm"
             else:
                 message = "Liên kết tới tệp không có"
-            report(url, message, f"{_HINT_NAME}; {_HINT_PATH}")
+            self.report(url, message, f"{_HINT_NAME}; {_HINT_PATH}")
             return ""
         if placeholder:
             return None
@@ -229,7 +241,8 @@ def check_body(
         )
         return f"{kind}/{found}{rest}"
 
-    def replace(match: re.Match) -> str:
+    def replace(self, match: re.Match) -> str:
+        """One start tag with its images checked and its links to files rewritten."""
         if match.group(1) is not None:
             return match.group(0)
         tag = match.group(3).lower()
@@ -243,11 +256,11 @@ def check_body(
         if tag == "img":
             # An image that leads nowhere is not drawn (as bantin_images leaves out a photo it
             # cannot read), and Pelican is not asked to publish a file that is not there.
-            return match.group(0) if image(attributes) else ""
+            return match.group(0) if self.image(attributes) else ""
         changed = match.group(0)
         for name in ("href", "src"):
             if name in attributes:
-                new = link(tag, name, attributes[name])
+                new = self.link(attributes[name])
                 if new is not None:
                     changed = re.sub(
                         rf"""(\s{name}\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)""",
@@ -256,5 +269,3 @@ def check_body(
                         count=1,
                     )
         return changed
-
-    return _TAG.sub(replace, markup), problems

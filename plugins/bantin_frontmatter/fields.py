@@ -20,6 +20,8 @@ from bantin_core.problems import FieldError, Problem, short_repr
 from bantin_core.slug import slug
 
 from .loader import CONTROL_CHARACTERS, control_character
+from .settings import PLAIN
+from .settings import read as read_settings
 
 
 @dataclass
@@ -30,9 +32,8 @@ class FieldContext:
     source_path: str  # absolute path of the file being read
     categories: tuple = ()
     statuses: tuple = ("published", "draft", "hidden")
-    # Post dates before this are typing mistakes (BANTIN_EARLIEST_DATE; no agency published
-    # a web page before it); after LATEST_DATE too.
-    earliest: dt.date = dt.date(1990, 1, 1)
+    # Post dates before this are typing mistakes (BANTIN_EARLIEST_DATE); after LATEST_DATE too.
+    earliest: dt.date = PLAIN.earliest_date
     extra: dict = field(default_factory=dict)
 
 
@@ -84,9 +85,8 @@ LATEST_DATE = dt.date(2099, 12, 31)
 
 
 def earliest_date(settings) -> dt.date:
-    """The earliest plausible post date of a site (``BANTIN_EARLIEST_DATE``, ISO text)."""
-    written = settings.get("BANTIN_EARLIEST_DATE")
-    return dt.date.fromisoformat(str(written)) if written else FieldContext.earliest
+    """The earliest plausible post date of a site (see :mod:`.settings`)."""
+    return read_settings(settings).earliest_date
 
 
 def _in_range(value: dt.datetime, earliest: dt.date, written) -> dt.datetime:

@@ -20,17 +20,17 @@ from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
 
 from bantin_core.problems import FieldError, Problem, field_name, short_repr
-from bantin_core.sanitize import DEFAULT_VIDEO_HOSTS, clean_html
+from bantin_core.sanitize import clean_html
 
 from .body import MARKDOWN_SUFFIXES, check_body
 from .fields import (
     FIELDS,
     FieldContext,
     closest_field,
-    earliest_date,
     suggest_slug,
 )
 from .loader import CONTROL_CHARACTERS, control_character, parse_front_matter
+from .settings import read as read_settings
 
 PROBLEMS_KEY = "bantin_problems"
 #: Metadata keys the reader adds: the file line of each front-matter field (``ket_qua.ky``),
@@ -56,6 +56,7 @@ class BantinMarkdownReader(MarkdownReader):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.own = read_settings(self.settings)
         markdown_settings = dict(self.settings["MARKDOWN"])
         # Front-matter is split off before Markdown runs; the meta extension would otherwise
         # eat a body that starts with "Sáng 19/3: …" as metadata.
@@ -103,22 +104,10 @@ class BantinMarkdownReader(MarkdownReader):
 
     def _read_bytes(self, raw: bytes, source_path: str):
         source = display_path(source_path)
-        problems: list[Problem] = []
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            problems.append(
-                Problem(
-                    source,
-                    line,
-                    "",
-                    "Tệp không được lưu bằng mã UTF-8 (Unicode), chữ tiếng Việt sẽ bị lỗi",
-                    hint="mở tệp bằng trình soạn thảo (Notepad++, VS Code), chọn lưu với mã "
-                    "hóa UTF-8, rồi lưu lại",
-                )
-            )
-            return "", self._stub(problems, source_path)
+            return "", self._stub([_not_utf8(source, raw, exc)], source_path)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         # Problems of a file that is still built (its body, its encoding): reported, and the
         # build fails on them, but the live preview shows the page with them.
@@ -129,21 +118,35 @@ class BantinMarkdownReader(MarkdownReader):
         text = unicodedata.normalize("NFC", text)
 
         front, yaml_problems = parse_front_matter(text)
-        problems.extend(p.at(source) for p in yaml_problems)
+        problems = [p.at(source) for p in yaml_problems]
         if front is None:
             return "", self._stub(problems, source_path)
         # A field the loader already explained (a date not on the calendar) is not explained
         # again by its converter.
         explained = {p.field for p in yaml_problems if p.field}
+        metadata, field_problems = self._fields(front, explained, source, source_path)
+        problems += field_problems
+        problems.extend(self._missing(self._kind(source_path), front, metadata, source))
+        draft = front.data.get("status") == "draft"
 
-        kind = self._kind(source_path)
+        markup, body_problems = self._body(front, text, source, source_path)
+        reported.extend(body_problems)
+        if draft:
+            problems = [dataclasses.replace(p, draft=True) for p in problems]
+            reported = [dataclasses.replace(p, draft=True) for p in reported]
+        if problems:
+            return "", self._stub(problems + reported, source_path, metadata, front, draft)
+        return self._published(markup, metadata, front, reported)
+
+    def _fields(self, front, explained: set, source: str, source_path: str):
+        """(the converted value of every valid field, the problems of the others)."""
         ctx = FieldContext(
             content_path=self.settings["PATH"],
             source_path=source_path,
-            categories=tuple(self.settings.get("BANTIN_CATEGORIES", ())),
-            earliest=earliest_date(self.settings),
+            categories=self.own.categories,
+            earliest=self.own.earliest_date,
         )
-        metadata = {}
+        metadata, problems = {}, []
         for key, value in front.data.items():
             line = front.lines.get((key,))
             spec = FIELDS.get(key)
@@ -167,10 +170,11 @@ class BantinMarkdownReader(MarkdownReader):
                     if not _explained(problem.path, explained):
                         where = self._nearest_line(front.lines, problem.path) or line
                         problems.append(problem.at(source, where))
+        return metadata, problems
 
-        problems.extend(self._missing(kind, front, metadata, source))
-        draft = front.data.get("status") == "draft"
-
+    def _body(self, front, text: str, source: str, source_path: str):
+        """(the body as HTML, its problems: characters a page cannot hold, links, images)."""
+        problems = []
         body_text = front.body
         if CONTROL_CHARACTERS.search(body_text):
             # Reported at their lines and left out: a feed or sitemap cannot hold them (XML).
@@ -178,21 +182,18 @@ class BantinMarkdownReader(MarkdownReader):
                 found = CONTROL_CHARACTERS.search(line)
                 if found:
                     message, hint = control_character(ord(found.group()))
-                    reported.append(Problem(source, number, "", message, hint=hint))
+                    problems.append(Problem(source, number, "", message, hint=hint))
             body_text = CONTROL_CHARACTERS.sub("", body_text)
         self._md.reset()
         markup, body_problems = check_body(
             self._md.convert(body_text), text, source, source_path, self.settings["PATH"]
         )
-        reported.extend(body_problems)
-        if draft:
-            problems = [dataclasses.replace(p, draft=True) for p in problems]
-            reported = [dataclasses.replace(p, draft=True) for p in reported]
-        if problems:
-            return "", self._stub(problems + reported, source_path, metadata, front, draft)
+        return markup, problems + body_problems
 
+    def _published(self, markup: str, metadata: dict, front, reported: list):
+        """(HTML body, metadata) of a file that is published."""
         # Raw HTML pasted into Markdown passes through it untouched: clean it here, once.
-        body = clean_html(markup, self.settings.get("BANTIN_VIDEO_HOSTS", DEFAULT_VIDEO_HOSTS))
+        body = clean_html(markup, self.own.video_hosts)
         result = self._pelican_metadata(metadata, front.body_line)
         result[LINES_KEY] = _field_lines(front.lines)
         if reported:
@@ -233,10 +234,8 @@ class BantinMarkdownReader(MarkdownReader):
                         if title
                         else "thêm dòng slug: gồm chữ thường không dấu nối bằng dấu gạch ngang"
                     )
-                elif key == "category" and self.settings.get("BANTIN_CATEGORIES"):
-                    hint = "thêm dòng category: với một trong: " + "; ".join(
-                        self.settings["BANTIN_CATEGORIES"]
-                    )
+                elif key == "category" and self.own.categories:
+                    hint = "thêm dòng category: với một trong: " + "; ".join(self.own.categories)
                 elif key == "date":
                     hint = "thêm dòng date: 2021-03-19 08:30 (năm-tháng-ngày giờ:phút)"
                 yield Problem(source, 2, key, f"Thiếu trường «{spec.label}» ({key})", hint=hint)
@@ -295,6 +294,17 @@ def _field_lines(lines: dict) -> dict:
     """``{"slug": 6, "ket_qua.ky": 12, …}``: lines of the fields two levels deep, for the
     checks that compare files (they see Pelican's objects, not the YAML)."""
     return {field_name(path): line for path, line in lines.items() if len(path) <= 2}
+
+
+def _not_utf8(source: str, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    return Problem(
+        source,
+        raw[: exc.start].count(b"\n") + 1,
+        "",
+        "Tệp không được lưu bằng mã UTF-8 (Unicode), chữ tiếng Việt sẽ bị lỗi",
+        hint="mở tệp bằng trình soạn thảo (Notepad++, VS Code), chọn lưu với mã "
+        "hóa UTF-8, rồi lưu lại",
+    )
 
 
 def _not_nfc(source: str, text: str) -> Problem:

@@ -13,7 +13,7 @@ this module only wires it to Pelican:
   correction, «đính chính»): then only the newer is in the statistics and open data, and both
   pages say so (``article.bt_correction``; see docs/huong-dan-ket-qua.md).
 
-Settings (defaults in :data:`DEFAULT_SETTINGS`): ``BANTIN_KETQUA_SAVE_AS`` (the statistics
+Settings (defaults in :mod:`.settings`): ``BANTIN_KETQUA_SAVE_AS`` (the statistics
 page), ``BANTIN_KETQUA_CSV_SAVE_AS`` and ``BANTIN_KETQUA_JSON_SAVE_AS`` (open data).
 """
 
@@ -33,16 +33,11 @@ from .model import YearTargets, apply_targets, parse_results
 from .opendata import result_rows, to_csv, to_json
 from .placement import MARKER, count_markers, marker_lines, split_at_results
 from .schema import RESULTS_DESCRIPTION
+from .settings import read as read_settings
 from .statistics import build_statistics
 from .tables import group_columns, present_columns
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_SETTINGS = {
-    "BANTIN_KETQUA_SAVE_AS": "thong-ke/index.html",
-    "BANTIN_KETQUA_CSV_SAVE_AS": "thong-ke/ket-qua.csv",
-    "BANTIN_KETQUA_JSON_SAVE_AS": "thong-ke/ket-qua.json",
-}
 
 FIELD = "ket_qua"
 CORRECTION = "dinh_chinh"
@@ -79,8 +74,7 @@ def add_filters(generator):
         bt_group_columns=group_columns,
     )
     # Templates (the home page's latest-results block) link the statistics section too.
-    for name, value in DEFAULT_SETTINGS.items():
-        generator.context.setdefault(name, generator.settings.get(name, value))
+    generator.context.setdefault("BANTIN_KETQUA_SAVE_AS", read_settings(generator.settings).save_as)
 
 
 def _year_targets(generator) -> dict[int, YearTargets]:
@@ -305,7 +299,7 @@ def _write_bytes(output_path: str, save_as: str, data: bytes) -> None:
 
 def write_statistics(generator, writer):
     """The statistics page (every period, chart, units) and the open data files."""
-    settings = {**DEFAULT_SETTINGS, **generator.settings}
+    settings, own = generator.settings, read_settings(generator.settings)
     statistics = build_statistics(
         (article.url, article.title, article.results)
         for article in generator.articles
@@ -313,9 +307,7 @@ def write_statistics(generator, writer):
         # A corrected report gives way to the article correcting it.
         and getattr(article, "bt_corrected_by", None) is None
     )
-    page_save_as = settings["BANTIN_KETQUA_SAVE_AS"]
-    csv_save_as = settings["BANTIN_KETQUA_CSV_SAVE_AS"]
-    json_save_as = settings["BANTIN_KETQUA_JSON_SAVE_AS"]
+    page_save_as, csv_save_as, json_save_as = own.save_as, own.csv_save_as, own.json_save_as
     writer.write_file(
         page_save_as,
         generator.get_template("thong_ke"),
