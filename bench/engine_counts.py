@@ -12,8 +12,10 @@ commit with ``git worktree add /tmp/before <commit>``) prints:
 - module-level mutable globals: module-level assignments of a list, dict or set (literal,
   comprehension or a call of ``list``/``dict``/``set``/``defaultdict``/``deque``/``Counter``/
   ``OrderedDict``) to a name that is not an UPPER_CASE constant, plus every ``global`` statement;
-- ``BANTIN_*`` settings: distinct names read in ``plugins/`` or set in ``pelicanconf.py`` /
-  ``publishconf.py``;
+- ``BANTIN_*`` settings: the keys of every plugin's ``settings.py`` ``DEFAULTS`` (where each
+  setting is declared, with its default), plus any name mentioned in ``plugins/`` or set in
+  ``pelicanconf.py`` / ``publishconf.py`` that no ``DEFAULTS`` declares (an older checkout
+  has few or no ``DEFAULTS``: its count is then the names read or set, as before);
 - functions over 60 lines.
 
 Pure AST and text scanning: nothing is imported or run.
@@ -125,6 +127,28 @@ def mutable_globals(tree: ast.Module) -> list[str]:
     return found
 
 
+def declared_settings(tree: ast.Module) -> set[str]:
+    """The ``BANTIN_*`` keys of a module's ``DEFAULTS = {…}`` literal."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+        elif isinstance(node, ast.AnnAssign):
+            target = node.target
+        else:
+            continue
+        if (
+            isinstance(target, ast.Name)
+            and target.id == "DEFAULTS"
+            and isinstance(node.value, ast.Dict)
+        ):
+            return {
+                key.value
+                for key in node.value.keys
+                if isinstance(key, ast.Constant) and SETTING.fullmatch(str(key.value))
+            }
+    return set()
+
+
 def long_functions(tree: ast.Module) -> list[str]:
     return [
         f"line {node.lineno}: {node.name} ({node.end_lineno - node.lineno + 1} lines)"
@@ -135,13 +159,24 @@ def long_functions(tree: ast.Module) -> list[str]:
 
 
 def count(root: Path) -> dict:
-    report = {"lines": 0, "internals": {}, "globals": {}, "long": {}, "settings": set()}
+    report = {
+        "lines": 0,
+        "internals": {},
+        "globals": {},
+        "long": {},
+        "settings": set(),
+        "declared": set(),
+        "undeclared": set(),
+    }
+    mentioned = set()
     for path in python_files(root):
         text = path.read_text(encoding="utf-8")
         name = path.relative_to(root).as_posix()
         report["lines"] += len(text.splitlines())
-        report["settings"].update(SETTING.findall(text))
+        mentioned.update(SETTING.findall(text))
         tree = ast.parse(text, filename=name)
+        if path.name == "settings.py" and path.parent.parent == root / "plugins":
+            report["declared"] |= declared_settings(tree)
         for key, found in (
             ("internals", internals_touched(tree, text)),
             ("globals", mutable_globals(tree)),
@@ -152,7 +187,9 @@ def count(root: Path) -> dict:
     for conf in ("pelicanconf.py", "publishconf.py"):
         path = root / conf
         if path.is_file():
-            report["settings"].update(SETTING.findall(path.read_text(encoding="utf-8")))
+            mentioned.update(SETTING.findall(path.read_text(encoding="utf-8")))
+    report["undeclared"] = mentioned - report["declared"]
+    report["settings"] = report["declared"] | report["undeclared"]
     return report
 
 
@@ -177,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
                 for item in found:
                     print(f"    {name} {item}")
     if args.list:
-        print("    settings: " + " ".join(sorted(report["settings"])))
+        print("    settings declared (DEFAULTS): " + " ".join(sorted(report["declared"])))
+        print("    settings read or set, not declared: " + " ".join(sorted(report["undeclared"])))
     return 0
 
 

@@ -253,10 +253,10 @@ def test_a_withdrawn_entry_leaves_no_trace_in_output_index_or_caches(tmp_path):
     first = build_site(site, output, TODAY, cache=cache)
     assert first.returncode == 0, first.stdout + first.stderr
     before = shutil.copytree(output, tmp_path / "release-before")
-    caches = [cache, cache.parent / "search"]
-    # Published: the person is on the site, in the index and in the caches a rebuild reuses.
+    caches = [cache]
+    # Published: the person is on the site, in the index and in the page cache a rebuild reuses.
     assert _files_holding([output], DETAILS)
-    assert any(f.startswith("search/batches/") for f in _files_holding(caches, DETAILS))
+    assert any("/pagefind/" in f for f in _files_holding([output], DETAILS))
     assert any("/pages/" in f for f in _files_holding(caches, DETAILS))
 
     entry.write_text(withdrawn, encoding="utf-8")
@@ -272,7 +272,7 @@ def test_a_withdrawn_entry_leaves_no_trace_in_output_index_or_caches(tmp_path):
     # Undoing the withdrawal publishes again (nothing stale), and withdrawing again purges again.
     entry.write_text(withdrawn.split("thu_hoi:")[0], encoding="utf-8")
     assert build_site(site, output, TODAY, cache=cache).returncode == 0
-    assert any(f.startswith("search/") for f in _files_holding(caches, DETAILS))
+    assert any("/pages/" in f for f in _files_holding(caches, DETAILS))
     entry.write_text(withdrawn, encoding="utf-8")
     assert build_site(site, output, TODAY, cache=cache).returncode == 0
     assert _files_holding([output, *caches], DETAILS) == []

@@ -8,7 +8,6 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.support import Translations
 from jinja2 import DictLoader, Environment
 from pelican import signals
 from pelican.generators import (
@@ -118,17 +117,41 @@ def test_missing_catalog_keeps_source_strings(tmp_path, name, expected):
     assert env.get_template(name).render() == expected
 
 
-def test_missing_catalog_warns_once(tmp_path, caplog):
-    directory = str(tmp_path / "no-translations")
+def test_a_build_without_a_catalog_warns_once_per_build_not_per_generator(tmp_path, caplog):
+    from pelican import Pelican
+
+    from bantin_format import check_catalog
+
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (tmp_path / "content").mkdir()
+    settings = read_settings(
+        override={
+            "PATH": str(tmp_path / "content"),
+            "THEME": str(theme),
+            "OUTPUT_PATH": str(tmp_path / "output"),
+            "PLUGINS": [],
+        }
+    )
+    pelican = Pelican(settings)
+
+    def said():
+        return [r.getMessage() for r in caplog.records if r.name == "bantin_format.i18n"]
+
     with caplog.at_level(logging.WARNING, logger="bantin_format.i18n"):
-        first = load_translations(directory, "vi")
-        load_translations(directory, "vi")
-    assert not isinstance(first, Translations)
-    assert first.gettext("Trang chủ") == "Trang chủ"
-    messages = [record.getMessage() for record in caplog.records]
-    assert len(messages) == 1
-    assert messages[0].startswith("[bantin_format] ")
-    assert directory in messages[0]
+        generators = make_generators(settings)  # each loads the catalog: none says so
+        assert generators[0].env.from_string('{{ _("Trang chủ") }}').render() == "Trang chủ"
+        assert said() == []
+        with signals.get_generators.connected_to(check_catalog):
+            pelican._get_generator_classes()  # sends get_generators, once per build
+    assert len(said()) == 1
+    assert said()[0].startswith("[bantin_format] ")
+    assert str(theme / "translations") in said()[0]
+    caplog.clear()
+    compile_catalog(theme / "translations", "vi", MESSAGES_PO)
+    with signals.get_generators.connected_to(check_catalog):
+        pelican._get_generator_classes()
+    assert [r for r in caplog.records if r.name == "bantin_format.i18n"] == []
 
 
 def test_babel_cfg_extracts_what_templates_look_up(tmp_path):
@@ -149,22 +172,26 @@ def test_babel_cfg_extracts_what_templates_look_up(tmp_path):
     assert extracted == catalog_ids
 
 
-def configured_generators(tmp_path, translations_dir):
-    """One of each Pelican generator whose templates are rendered, built with the plugin."""
+def configured_generators(tmp_path):
+    """One of each Pelican generator whose templates are rendered, built with the plugin; the
+    theme's catalog is the English one (as ``vi``, the plugin's one locale)."""
     content = tmp_path / "content"
     content.mkdir()
     theme = tmp_path / "theme"
     (theme / "templates").mkdir(parents=True)
+    compile_catalog(theme / "translations", "vi", MESSAGES_PO)
     settings = read_settings(
         override={
             "PATH": str(content),
             "THEME": str(theme),
             "OUTPUT_PATH": str(tmp_path / "output"),
             "CACHE_CONTENT": False,
-            "BANTIN_TRANSLATIONS_PATH": str(translations_dir),
-            "BANTIN_LOCALE": "en",
         }
     )
+    return make_generators(settings)
+
+
+def make_generators(settings):
     classes = [ArticlesGenerator, PagesGenerator, StaticGenerator, TemplatePagesGenerator]
     # connected_to: the handler stays connected only for this test, not for later builds.
     with signals.generator_init.connected_to(configure_jinja):
@@ -180,8 +207,8 @@ def configured_generators(tmp_path, translations_dir):
         ]
 
 
-def test_plugin_configures_every_generator(tmp_path, translations_dir):
-    generators = configured_generators(tmp_path, translations_dir)
+def test_plugin_configures_every_generator(tmp_path):
+    generators = configured_generators(tmp_path)
     assert len(generators) == 4
     for generator in generators:
         assert FILTERS.items() <= generator.env.filters.items(), type(generator).__name__
@@ -192,12 +219,11 @@ def test_plugin_configures_every_generator(tmp_path, translations_dir):
 
 
 def test_plugin_default_catalog_is_in_the_theme(tmp_path):
-    # BANTIN_TRANSLATIONS_PATH unset: <THEME>/translations.
+    # The catalog is always <THEME>/translations (no setting moves it).
     theme = tmp_path / "theme"
     (theme / "templates").mkdir(parents=True)
     compile_catalog(theme / "translations", "vi", MESSAGES_PO)
     settings = read_settings(override={"PATH": str(tmp_path), "THEME": str(theme)})
-    assert "BANTIN_TRANSLATIONS_PATH" not in settings
     with signals.generator_init.connected_to(configure_jinja):
         generator = PagesGenerator(
             context=settings.copy(),

@@ -11,7 +11,7 @@ problem goes to ``bantin_core``'s problem log with file, line and field. Writes:
   details), never listed, indexed, fed or mapped; the caches a later build would reuse are
   purged of it (:mod:`.notrace`);
 - ``cong-khai/dau-gia/``: the notices, current first, expired ones marked; each at
-  ``cong-khai/dau-gia/<slug>/``; an Atom feed of them (``BANTIN_CONGKHAI_FEED_ATOM``);
+  ``cong-khai/dau-gia/<slug>/``; an Atom feed of them (:data:`FEED_ATOM`);
 - ``cong-khai/chua-co-dieu-kien/da-go.json``: the withdrawn entries' file names and days (no
   personal data), to compare releases kept for rollback (``notrace.rollback_exposes``);
 - in the live preview (``BANTIN_PREVIEW``), ``cong-khai/viec-can-lam/``: the duties due, as a
@@ -24,7 +24,7 @@ the page cache renders those pages again the next day). ``make check`` adds
 The deadline report (:mod:`.duties`) is printed by every build as warnings: an overdue duty
 never blocks publishing (that would keep a withdrawn person online longer).
 
-Settings, defaults in :data:`DEFAULT_SETTINGS`.
+Settings: :mod:`.settings` (deadlines, days off, noindex, the day reckoned on).
 """
 
 from __future__ import annotations
@@ -51,40 +51,29 @@ from bantin_search.folding import fold, search_meta
 from . import notrace
 from .duties import DEFAULT_DEADLINES, duties, duties_as_data, format_report
 from .model import AUCTION, DEBTOR, FOLDERS, parse_entry
+from .settings import read, written
 from .workdays import WorkCalendar
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SETTINGS = {
-    # Working days allowed: publish, amend, withdraw (debtors), publish a notice's result.
-    "BANTIN_CONGKHAI_HAN": dict(DEFAULT_DEADLINES),
-    # The office's own days off (ISO dates), besides weekends and public holidays.
-    "BANTIN_CONGKHAI_NGAY_NGHI": [],
-    # Debtor pages and list: <meta name="robots" content="noindex">, not in the sitemap.
-    "BANTIN_CONGKHAI_NOINDEX": True,
-    # The day deadlines and expiry are reckoned on (ISO); empty: today in TIMEZONE.
-    "BANTIN_CONGKHAI_HOM_NAY": "",
-    "BANTIN_CONGKHAI_FEED_ATOM": "feeds/dau-gia.atom.xml",
-    # The code of the agency itself in ``don_vi`` (the units come from content/data/don_vi.yml).
-    "BANTIN_CONGKHAI_CUC": "cuc",
-}
 DEBTORS_URL = "cong-khai/chua-co-dieu-kien/"
 AUCTIONS_URL = "cong-khai/dau-gia/"
 DUTIES_URL = "cong-khai/viec-can-lam/"
+#: The auction notices' Atom feed (a constant: nobody moves it, readers subscribe to it).
+FEED_ATOM = "feeds/dau-gia.atom.xml"
+#: The agency's own code in ``don_vi`` (the units' come from content/data/don_vi.yml); the
+#: schema's hints and the staff guide say «cuc».
+AGENCY_CODE = "cuc"
 
-
-def settings_of(settings) -> dict:
-    return {**DEFAULT_SETTINGS, **{k: v for k, v in settings.items() if k in DEFAULT_SETTINGS}}
-
-
-#: The day this build reckons with, fixed when it starts (see :func:`fix_the_day`).
-BUILD_DAY = "BANTIN_CONGKHAI_NGAY_DUNG"
+#: The day this build reckons with, written into its settings when it starts (see
+#: :func:`fix_the_day`). Not a setting: the plugin writes it, nobody sets it.
+BUILD_DAY = "CONGKHAI_BUILD_DAY"
 
 
 def today_of(settings) -> dt.date:
     """The day deadlines and expiry are reckoned on: the setting, else the build's day, else
     today in the site's time zone."""
-    written = settings_of(settings)["BANTIN_CONGKHAI_HOM_NAY"] or settings.get(BUILD_DAY)
+    written = read(settings).today or settings.get(BUILD_DAY)
     if written:
         return dt.date.fromisoformat(str(written))
     return dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC")).date()
@@ -102,20 +91,14 @@ def fix_the_day(pelican) -> None:
     settings.pop(BUILD_DAY, None)  # the live preview builds again with the same settings
     if not any(os.path.isdir(os.path.join(settings["PATH"], f)) for f in FOLDERS):
         return  # no notices: nothing depends on the day
-    # BANTIN_CONGKHAI_HOM_NAY written wrong: check_settings reports it.
+    # The day written wrong (BANTIN_CONGKHAI_HOM_NAY): check_settings reports it.
     with contextlib.suppress(ValueError):
         settings[BUILD_DAY] = today_of(settings).isoformat()
 
 
 def calendar_of(settings) -> WorkCalendar:
     """Working days of the office; a day off written wrong is left out (see check_settings)."""
-    days = []
-    for day in settings_of(settings)["BANTIN_CONGKHAI_NGAY_NGHI"]:
-        try:
-            days.append(dt.date.fromisoformat(str(day)))
-        except ValueError:
-            continue
-    return WorkCalendar.with_days_off(days)
+    return WorkCalendar.with_days_off(read(settings).days_off)
 
 
 _ISO = "ngày dạng năm-tháng-ngày, ví dụ 2025-10-27"
@@ -123,13 +106,22 @@ _ISO = "ngày dạng năm-tháng-ngày, ví dụ 2025-10-27"
 
 def check_settings(settings) -> list[Problem]:
     """The plugin's settings as the maintainer wrote them in pelicanconf.py, checked."""
-    own = settings_of(settings)
+    own = written(settings)
     problems = []
 
     def problem(name, message, found, expected):
         problems.append(Problem("pelicanconf.py", None, name, message, found, expected))
 
-    for day in own["BANTIN_CONGKHAI_NGAY_NGHI"]:
+    days = own["BANTIN_CONGKHAI_NGAY_NGHI"]
+    if not isinstance(days, list | tuple):
+        problem(
+            "BANTIN_CONGKHAI_NGAY_NGHI",
+            "Ngày nghỉ phải là một danh sách ngày",
+            repr(days),
+            '["2025-10-27"]',
+        )
+        days = ()
+    for day in days:
         try:
             dt.date.fromisoformat(str(day))
         except ValueError:
@@ -137,7 +129,15 @@ def check_settings(settings) -> list[Problem]:
                 "BANTIN_CONGKHAI_NGAY_NGHI", "Ngày nghỉ không đúng dạng", repr(day), "2025-10-27"
             )
     limits = own["BANTIN_CONGKHAI_HAN"]
-    for name, value in limits.items() if isinstance(limits, dict) else ():
+    if not isinstance(limits, dict):
+        problem(
+            "BANTIN_CONGKHAI_HAN",
+            "Thời hạn phải là một bảng số ngày làm việc cho từng việc",
+            repr(limits),
+            '{"dang": 5, "sua": 3, "go": 3, "ket_qua": 3}',
+        )
+        limits = {}
+    for name, value in limits.items():
         if name not in DEFAULT_DEADLINES or not isinstance(value, int) or value < 1:
             problem(
                 "BANTIN_CONGKHAI_HAN",
@@ -162,8 +162,7 @@ def units_of(settings, data: dict) -> dict:
     from bantin_data.schema import Unit
 
     agency = settings.get("AGENCY", {}).get("name") or settings.get("SITENAME", "")
-    code = settings_of(settings)["BANTIN_CONGKHAI_CUC"]
-    units = {code: Unit(agency, code)}
+    units = {AGENCY_CODE: Unit(agency, AGENCY_CODE)}
     units.update({unit.ma: unit for unit in data.get("don_vi", ())})
     return units
 
@@ -283,80 +282,99 @@ def group_by_unit_year(debtors, units) -> list[tuple]:
     ]
 
 
+def _shown_notices(entries, today: dt.date) -> list:
+    """The auction notices published by ``today``: current ones first, the nearest deadline
+    first; then the expired, latest first."""
+    return sorted(
+        (e for e in entries if e.kind == AUCTION and e.published_on(today)),
+        key=lambda n: (
+            n.expired_on(today),
+            -n.ends.timestamp() if n.expired_on(today) else n.ends.timestamp(),
+            n.slug,
+        ),
+    )
+
+
+def public_notices(entries, settings, content_path: str, data: dict) -> PublicNotices:
+    """This build's state of the entries: what is shown, withdrawn and due on its day."""
+    today, own = today_of(settings), read(settings)
+    found = duties(entries, today, calendar_of(settings), own.deadlines)
+    state = PublicNotices(
+        today=today,
+        entries=entries,
+        debtors=[e for e in entries if e.kind == DEBTOR and e.published_on(today)],
+        withdrawn=[e for e in entries if e.withdrawn],
+        notices=_shown_notices(entries, today),
+        duties=found,
+        report=format_report(found, today),
+        noindex=own.noindex,
+        present=any(os.path.isdir(os.path.join(content_path, f)) for f in FOLDERS),
+        units=units_of(settings, data),
+    )
+    add_pages(state, settings)
+    return state
+
+
+def add_pages(state: PublicNotices, settings) -> None:
+    """Each shown entry's page (indexed for search), each withdrawn entry's notice page."""
+    tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    abbreviations = dict(settings.get("BANTIN_SEARCH_ABBREVIATIONS", {}))
+    for entry in [*state.debtors, *state.notices]:
+        base = DEBTORS_URL if entry.kind == DEBTOR else AUCTIONS_URL
+        url = f"{base}{entry.slug}/"
+        hidden = entry.kind == DEBTOR and state.noindex
+        page = EntryPage(
+            entry,
+            url,
+            url + "index.html",
+            "hidden" if hidden else "published",
+            _at(entry.ngay_dang, tz),
+            _at(entry.last_amended, tz),
+            search_meta(entry.title, _entry_texts(entry), abbreviations),
+        )
+        state.pages[url] = page
+        state.indexed_pages.append(page)
+    for entry in state.withdrawn:
+        url = f"{DEBTORS_URL}{entry.slug}/"
+        state.pages[url] = EntryPage(entry, url, url + "index.html", "hidden", None)
+
+
+def report_duties(state: PublicNotices) -> None:
+    """The duties due or overdue, printed plainly as the problem list is: staff read it in
+    `make html`'s output."""
+    if not state.duties:
+        return
+    print(f"\n{state.report}\n", file=sys.stderr, flush=True)
+    logger.warning(
+        "[cong_khai] %s việc công khai đến hạn hoặc quá hạn (xem danh sách ở trên).",
+        len(state.duties),
+    )
+
+
 class PublicNoticesGenerator(Generator):
     """Reads the entries (generate_context) and writes their pages (generate_output)."""
 
     def generate_context(self):
-        settings = self.settings
-        own = settings_of(settings)
         if "DATA" not in self.context:
             from bantin_data import add_data
 
             add_data(self)
         data = self.context.get("DATA", {})
-        entries, problems = read_entries(self.path, settings, data)
+        entries, problems = read_entries(self.path, self.settings, data)
         problem_log.extend(problems)
-        settings_problems = check_settings(settings)
-        problem_log.extend(settings_problems)
-        if any(p.field == "BANTIN_CONGKHAI_HOM_NAY" for p in settings_problems):
-            settings = {**settings, "BANTIN_CONGKHAI_HOM_NAY": ""}
-        today = today_of(settings)
-        calendar = calendar_of(settings)
-        found = duties(entries, today, calendar, own["BANTIN_CONGKHAI_HAN"])
-        debtors = [e for e in entries if e.kind == DEBTOR and e.published_on(today)]
-        # Current ones first, the nearest deadline first; then the expired, latest first.
-        notices = sorted(
-            (e for e in entries if e.kind == AUCTION and e.published_on(today)),
-            key=lambda n: (
-                n.expired_on(today),
-                -n.ends.timestamp() if n.expired_on(today) else n.ends.timestamp(),
-                n.slug,
-            ),
-        )
-        state = PublicNotices(
-            today=today,
-            entries=entries,
-            debtors=debtors,
-            withdrawn=[e for e in entries if e.withdrawn],
-            notices=notices,
-            duties=found,
-            report=format_report(found, today),
-            noindex=bool(own["BANTIN_CONGKHAI_NOINDEX"]),
-            present=any(os.path.isdir(os.path.join(self.path, f)) for f in FOLDERS),
-            units=units_of(settings, data),
-        )
-        tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-        abbreviations = dict(settings.get("BANTIN_SEARCH_ABBREVIATIONS", {}))
-        for entry in [*debtors, *notices]:
-            base = DEBTORS_URL if entry.kind == DEBTOR else AUCTIONS_URL
-            url = f"{base}{entry.slug}/"
-            hidden = entry.kind == DEBTOR and state.noindex
-            page = EntryPage(
-                entry,
-                url,
-                url + "index.html",
-                "hidden" if hidden else "published",
-                _at(entry.ngay_dang, tz),
-                _at(entry.last_amended, tz),
-                search_meta(entry.title, _entry_texts(entry), abbreviations),
-            )
-            state.pages[url] = page
-            state.indexed_pages.append(page)
-        for entry in state.withdrawn:
-            url = f"{DEBTORS_URL}{entry.slug}/"
-            state.pages[url] = EntryPage(entry, url, url + "index.html", "hidden", None)
+        state = public_notices(entries, self.checked_settings(), self.path, data)
         self.context["CONG_KHAI"] = state
-        for key, value in own.items():  # templates read the settings with their defaults
-            self.context[key] = value
         # Written pages bantin_search indexes (its item lists; see _ITEM_LISTS there).
         self.indexed_pages = state.indexed_pages
-        if found:
-            # Printed plainly as the problem list is: staff read it in `make html`'s output.
-            print(f"\n{state.report}\n", file=sys.stderr, flush=True)
-            logger.warning(
-                "[cong_khai] %s việc công khai đến hạn hoặc quá hạn (xem danh sách ở trên).",
-                len(found),
-            )
+        report_duties(state)
+
+    def checked_settings(self):
+        """The settings, their problems logged; a day written wrong reads as not written."""
+        problems = check_settings(self.settings)
+        problem_log.extend(problems)
+        if any(p.field == "BANTIN_CONGKHAI_HOM_NAY" for p in problems):
+            return {**self.settings, "BANTIN_CONGKHAI_HOM_NAY": ""}
+        return self.settings
 
     def generate_output(self, writer):
         state: PublicNotices = self.context["CONG_KHAI"]
@@ -385,6 +403,7 @@ class PublicNoticesGenerator(Generator):
             list_url=AUCTIONS_URL,
             notices=state.notices,
             units=units,
+            feed_atom=FEED_ATOM,
         )
         for page in state.pages.values():
             entry = page.entry
@@ -402,29 +421,32 @@ class PublicNoticesGenerator(Generator):
                 units=units,
             )
         if self.settings.get("BANTIN_PREVIEW"):
-            write(
-                DUTIES_URL + "index.html",
-                self.get_template("cong_khai_viec_can_lam"),
-                self.context,
-                template_name="cong_khai_viec_can_lam",
-                url=DUTIES_URL,
-                list_url=DUTIES_URL,
-                page=EntryPage(None, DUTIES_URL, "", "hidden", None),
-            )
-            # The same list for the web editor to show beside its entries.
-            path = os.path.join(self.output_path, DUTIES_URL, "viec-can-lam.json")
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8") as handle:
-                json.dump(duties_as_data(state.duties), handle, ensure_ascii=False, indent=1)
+            self.write_duties(writer, state)
         self.write_feed(state)
         notrace.write_manifest(self.output_path, state.withdrawn)
+
+    def write_duties(self, writer, state: PublicNotices) -> None:
+        """The live preview's page of the duties due, and the same list for the web editor."""
+        write = writer.write_file
+        write(
+            DUTIES_URL + "index.html",
+            self.get_template("cong_khai_viec_can_lam"),
+            self.context,
+            template_name="cong_khai_viec_can_lam",
+            url=DUTIES_URL,
+            list_url=DUTIES_URL,
+            page=EntryPage(None, DUTIES_URL, "", "hidden", None),
+        )
+        # The same list for the web editor to show beside its entries.
+        path = os.path.join(self.output_path, DUTIES_URL, "viec-can-lam.json")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(duties_as_data(state.duties), handle, ensure_ascii=False, indent=1)
 
     def write_feed(self, state: PublicNotices) -> None:
         """The auction notices as Atom (never the debtors: feed readers keep copies that a
         withdrawal cannot reach)."""
-        save_as = settings_of(self.settings)["BANTIN_CONGKHAI_FEED_ATOM"]
-        if not save_as:
-            return
+        save_as = FEED_ATOM
         domain = (self.settings.get("FEED_DOMAIN") or self.settings.get("PUBLIC_URL") or "").rstrip(
             "/"
         )

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from bantin_core.problems import Problem
 
-from . import calendar_of, notrace, read_entries, settings_of, today_of
+from . import calendar_of, notrace, read_entries, today_of
 from .duties import duties, format_report
+from .settings import read
 
 
 def check_public_notices(output: Path, settings: dict) -> tuple[list[Problem], str]:
@@ -29,7 +30,5 @@ def check_public_notices(output: Path, settings: dict) -> tuple[list[Problem], s
     # Problems of the entries themselves are the build's (already listed).
     entries, _problems = read_entries(content, settings, data)
     today = today_of(settings)
-    found = duties(
-        entries, today, calendar_of(settings), settings_of(settings)["BANTIN_CONGKHAI_HAN"]
-    )
+    found = duties(entries, today, calendar_of(settings), read(settings).deadlines)
     return notrace.check_output(output, entries), format_report(found, today)

@@ -4,11 +4,10 @@
 judgment and decisions; accented and folded) in every file under some folders, reading
 compressed files the way their readers do: gzip (Pagefind's index and fragments, ``.gz``) and
 Brotli (``.br``). ``make check`` runs it over the output (:func:`check_output`); every build
-runs :func:`purge_withdrawn` over the caches a later build would reuse (the page cache in
-``CACHE_PATH/pages``, the search batches and bundles in the search cache), removing what holds
-a withdrawn entry. The search cache keeps its last batches and bundle for undoing an edit:
-one of them would otherwise carry the person back into the index when the withdrawal is
-undone by mistake, or stay on disk for months.
+runs :func:`purge_withdrawn` over the cache a later build would reuse (the page cache in
+``CACHE_PATH/pages``), removing what holds a withdrawn entry: a cached page would otherwise
+carry the person back into the site, or stay on disk for months. (The search index is made
+again from the output by every build: it keeps no cache of its own.)
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import shutil
 import zlib
 from pathlib import Path
 
@@ -143,13 +141,8 @@ def check_output(output_path, entries) -> list[Problem]:
 
 
 def cache_roots(settings) -> list[Path]:
-    """The caches a following build reuses pages and search batches from."""
-    roots = []
-    if settings.get("CACHE_PATH"):
-        cache = Path(settings["CACHE_PATH"])
-        roots.append(cache)
-        roots.append(Path(settings.get("BANTIN_SEARCH_CACHE_PATH") or cache.parent / "search"))
-    return roots
+    """The caches a following build reuses pages from."""
+    return [Path(settings["CACHE_PATH"])] if settings.get("CACHE_PATH") else []
 
 
 def _digest(entry) -> str:
@@ -157,8 +150,7 @@ def _digest(entry) -> str:
 
 
 def purge_withdrawn(settings, entries) -> list[Path]:
-    """Remove from the caches every file (a search batch or bundle: its whole folder) that
-    holds a withdrawn entry; return what was removed.
+    """Remove from the caches every file that holds a withdrawn entry; return what was removed.
 
     The caches are searched once per withdrawal: ``CACHE_PATH/cong-khai-da-go.json`` records
     the withdrawals already purged. An entry shown again (the withdrawal undone) is taken off
@@ -177,19 +169,10 @@ def purge_withdrawn(settings, entries) -> list[Path]:
     todo = [e for e in entries if e.withdrawn and record.get(e.slug) != _digest(e)]
     removed: list[Path] = []
     if todo:
-        search = roots[1]
         for path, _entry, _text in find_traces(roots, todo, shown_details(entries)):
-            target = path
-            relative = path.relative_to(search) if path.is_relative_to(search) else None
-            if relative is not None and relative.parts[0] in ("batches", "bundles"):
-                target = search / relative.parts[0] / relative.parts[1]
-            if target in removed:
-                continue
-            if target.is_dir():
-                shutil.rmtree(target, ignore_errors=True)
-            else:
-                target.unlink(missing_ok=True)
-            removed.append(target)
+            if path not in removed:
+                path.unlink(missing_ok=True)
+                removed.append(path)
         record.update({e.slug: _digest(e) for e in todo})
     if record != done:
         roots[0].mkdir(parents=True, exist_ok=True)

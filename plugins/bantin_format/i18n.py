@@ -15,26 +15,27 @@ from markupsafe import Markup
 
 logger = logging.getLogger(__name__)
 
-# Catalog directories already reported as missing: every generator asks for the catalog, and
-# one warning per build is enough.
-_reported_missing: set[tuple[str, str]] = set()
-
 
 def load_translations(directory: str, locale: str) -> gettext.NullTranslations:
     """The compiled catalog for ``locale`` under ``directory``, or ``NullTranslations``.
 
-    Without a catalog the templates still render, in the language they are written in.
+    Without a catalog the templates still render, in the language they are written in
+    (:func:`warn_if_missing` says so, once per build).
     """
-    translations = Translations.load(directory, [locale])
-    if not isinstance(translations, Translations) and (directory, locale) not in _reported_missing:
-        _reported_missing.add((directory, locale))
-        logger.warning(
-            "[bantin_format] no compiled catalog for locale %s in %s (run `pybabel compile`); "
-            "templates keep their source strings",
-            locale,
-            directory,
-        )
-    return translations
+    return Translations.load(directory, [locale])
+
+
+def warn_if_missing(directory: str, locale: str) -> bool:
+    """Warn that ``directory`` holds no compiled catalog for ``locale``; True if it does not."""
+    if gettext.find("messages", directory, [locale]):
+        return False
+    logger.warning(
+        "[bantin_format] no compiled catalog for locale %s in %s (run `pybabel compile`); "
+        "templates keep their source strings",
+        locale,
+        directory,
+    )
+    return True
 
 
 def install_translations(env: Environment, translations: gettext.NullTranslations) -> None:

@@ -7,12 +7,13 @@
   each day → its month archive page (the right page when months are paginated) and the day's
   heading there (``#ngay-07``). There are no day pages (``DAY_ARCHIVE_SAVE_AS = ""``).
 
-Settings (defaults in :data:`DEFAULT_SETTINGS`; an empty ``*_SAVE_AS`` turns a page off):
-``BANTIN_OTHER_NEWS_COUNT``, ``BANTIN_DOCUMENTS_URL`` / ``_SAVE_AS``, ``BANTIN_SITE_MAP_URL`` /
-``_SAVE_AS``, ``BANTIN_NOT_FOUND_SAVE_AS``, ``BANTIN_NEWS_DAYS_URL`` / ``_SAVE_AS``,
-``BANTIN_QUICK_LINKS`` (home page) and ``BANTIN_SHARE_LINKS`` (article share links, ``{url}``
-is replaced by the article's URL-encoded public address). ``ARCHIVES_URL``, ``CATEGORIES_URL``,
-``TAGS_URL`` and ``SEARCH_URL`` default to their ``*_SAVE_AS`` without ``index.html``.
+Settings: :mod:`.settings` (``BANTIN_OTHER_NEWS_COUNT``, ``BANTIN_ANNOUNCEMENT_CATEGORY``,
+``BANTIN_QUICK_LINKS``, ``BANTIN_SHARE_LINKS``), put into Pelican's settings with their defaults
+so that templates read them too. The pages' addresses are constants (the footer, the 404 page,
+the day picker's script and deploy/nginx.conf expect them there); templates read them as the
+globals ``DOCUMENTS_URL``, ``SITE_MAP_URL`` and ``NEWS_DAYS_URL``. ``ARCHIVES_URL``,
+``CATEGORIES_URL``, ``TAGS_URL`` and ``SEARCH_URL`` default to their ``*_SAVE_AS`` without
+``index.html``.
 """
 
 from __future__ import annotations
@@ -26,38 +27,31 @@ from pelican.generators import Generator
 from pelican.paginator import Paginator
 
 from .navigation import category_links, day_anchor, documents, news_days, section_navigation
+from .settings import DEFAULTS, read
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SETTINGS = {
-    "BANTIN_OTHER_NEWS_COUNT": 5,
-    "BANTIN_DOCUMENTS_URL": "van-ban/",
-    "BANTIN_DOCUMENTS_SAVE_AS": "van-ban/index.html",
-    "BANTIN_SITE_MAP_URL": "so-do-trang/",
-    "BANTIN_SITE_MAP_SAVE_AS": "so-do-trang/index.html",
-    "BANTIN_NOT_FOUND_SAVE_AS": "404.html",
-    "BANTIN_NEWS_DAYS_URL": "luu-tru/ngay-co-tin.json",
-    "BANTIN_NEWS_DAYS_SAVE_AS": "luu-tru/ngay-co-tin.json",
-    # Same for every agency: the national public services portal, its documents, its contacts.
-    "BANTIN_QUICK_LINKS": (
-        {"ten": "Thủ tục hành chính", "duong_dan": "https://dichvucong.gov.vn/"},
-        {"ten": "Văn bản", "duong_dan": "/van-ban/"},
-        {"ten": "Liên hệ", "duong_dan": "/lien-he/"},
-    ),
-    # Plain links: the share services' scripts are never loaded. Facebook documents its sharer
-    # address; Zalo documents only its script button, and this address is the one Vietnamese
-    # sites commonly link to — an agency can replace either here.
-    "BANTIN_SHARE_LINKS": (
-        {"ten": "Facebook", "duong_dan": "https://www.facebook.com/sharer/sharer.php?u={url}"},
-        {"ten": "Zalo", "duong_dan": "https://sp.zalo.me/share?url={url}"},
-    ),
+# Where the theme's own pages are written. Not settings: nobody moves them, and links in every
+# page, the day picker (theme/static/js) and deploy/nginx.conf (error_page 404) expect them here.
+DOCUMENTS_URL = "van-ban/"
+DOCUMENTS_SAVE_AS = DOCUMENTS_URL + "index.html"
+SITE_MAP_URL = "so-do-trang/"
+SITE_MAP_SAVE_AS = SITE_MAP_URL + "index.html"
+NOT_FOUND_SAVE_AS = "404.html"
+#: Days with news → their month page, read by the "Các tin đã đưa ngày" picker.
+NEWS_DAYS_URL = NEWS_DAYS_SAVE_AS = "luu-tru/ngay-co-tin.json"
+#: Template globals (besides the functions): the pages' addresses.
+TEMPLATE_GLOBALS = {
+    "DOCUMENTS_URL": DOCUMENTS_URL,
+    "SITE_MAP_URL": SITE_MAP_URL,
+    "NEWS_DAYS_URL": NEWS_DAYS_URL,
 }
 
 
 def add_default_settings(pelican) -> None:
     """Fill in the theme settings the site did not set (the context is copied from these)."""
     settings = pelican.settings
-    for key, value in DEFAULT_SETTINGS.items():
+    for key, value in DEFAULTS.items():
         settings.setdefault(key, value)
     # Pelican has ARCHIVES_SAVE_AS and the like but no address to link to: derive one.
     for name in ("ARCHIVES", "CATEGORIES", "TAGS", "SEARCH"):
@@ -70,11 +64,12 @@ def add_template_globals(generator) -> None:
     """Functions templates call (every generator has its own Jinja environment)."""
     generator.env.globals["section_navigation"] = section_navigation
     generator.env.globals["day_anchor"] = day_anchor
+    generator.env.globals.update(TEMPLATE_GLOBALS)
 
 
 def link_articles(generator) -> None:
     """Attach other news and category neighbours to each article."""
-    count = generator.settings.get("BANTIN_OTHER_NEWS_COUNT", 5)
+    count = read(generator.settings).other_news_count
     for article, (others, newer, older) in category_links(generator.articles, count).items():
         # Attributes on the Article object, not its metadata dict (which the cache shares).
         article.other_news = others
@@ -86,23 +81,20 @@ class ThemePagesGenerator(Generator):
     """Writes the documents list, the site map, the 404 page and the days-with-news map."""
 
     def generate_output(self, writer) -> None:
-        settings, context = self.settings, self.context
+        context = self.context
         articles = context.get("articles", [])
         pages = (
-            ("BANTIN_DOCUMENTS_SAVE_AS", "BANTIN_DOCUMENTS_URL", "van_ban", "documents_page"),
-            ("BANTIN_SITE_MAP_SAVE_AS", "BANTIN_SITE_MAP_URL", "so_do_trang", "site_map"),
-            ("BANTIN_NOT_FOUND_SAVE_AS", None, "404", "not_found"),
+            (DOCUMENTS_SAVE_AS, DOCUMENTS_URL, "van_ban", "documents_page"),
+            (SITE_MAP_SAVE_AS, SITE_MAP_URL, "so_do_trang", "site_map"),
+            (NOT_FOUND_SAVE_AS, "", "404", "not_found"),
         )
-        for save_as_key, url_key, template, name in pages:
-            save_as = settings.get(save_as_key)
-            if not save_as:
-                continue
+        for save_as, url, template, name in pages:
             writer.write_file(
                 save_as,
                 self.get_template(template),
                 context,
                 template_name=name,
-                url=settings.get(url_key, "") if url_key else "",
+                url=url,
                 documents=documents(articles),
             )
         self.write_news_days(articles)
@@ -136,10 +128,7 @@ class ThemePagesGenerator(Generator):
                 yield page.url, page.object_list
 
     def write_news_days(self, articles) -> None:
-        save_as = self.settings.get("BANTIN_NEWS_DAYS_SAVE_AS")
-        if not save_as:
-            return
-        path = os.path.join(self.output_path, save_as)
+        path = os.path.join(self.output_path, NEWS_DAYS_SAVE_AS)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
             json.dump(news_days(self.month_pages(articles)), handle, separators=(",", ":"))
