@@ -1,9 +1,9 @@
 """A build's work shared among processes gives the same site as one process doing it all.
 
 With two workers: articles and pages are read by forked processes (bantin_build.preread),
-photos, share cards, search batches and the search merge run on the build's standby workers
-(bantin_core.forked.build_workers), pages are rendered by forked processes. With one, the build
-process does everything itself. Both builds must write the same bytes.
+photos and share cards run on the build's standby workers (bantin_core.forked.build_workers),
+pages are rendered by forked processes. With one, the build process does everything itself.
+Both builds must write the same bytes (the search index: the same when decoded).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import build_site
 from tests.test_images_site import make_site
+from tests.test_search_index import decode
 
 pytestmark = pytest.mark.slow
 
@@ -60,10 +61,12 @@ def build(content, root, name, workers):
 
 
 def files(output):
+    # Two Pagefind runs over the same pages differ in bytes (filter values in hash-map order,
+    # upstream #638): the search index is compared decoded (test_search_index.decode).
     return {
         path.relative_to(output).as_posix(): path.read_bytes()
         for path in sorted(output.rglob("*"))
-        if path.is_file()
+        if path.is_file() and not path.relative_to(output).as_posix().startswith("pagefind/")
     }
 
 
@@ -77,8 +80,7 @@ def test_two_workers_build_the_same_bytes_as_one_process(tmp_path):
     assert sorted(ours) == sorted(theirs)
     different = [name for name in ours if ours[name] != theirs[name]]
     assert different == []
-    # What the workers made is there: the page read beside the articles, a share card, the
-    # merged search index.
+    assert decode(shared / "pagefind") == decode(alone / "pagefind")
+    # What the workers made is there: the page read beside the articles, a share card.
     assert "Giới thiệu" in ours["gioi-thieu/index.html"].decode()
     assert any(name.startswith("images/chia-se/") for name in ours)
-    assert any(name.startswith("pagefind/index/") for name in ours)
