@@ -47,6 +47,7 @@ from bantin_frontmatter.fields import FieldContext, earliest_date
 from bantin_frontmatter.reader import display_path
 from bantin_ketqua.model import _name_order  # the house's Vietnamese alphabetical order
 from bantin_search.folding import fold, search_meta
+from bantin_search.settings import read as search_settings
 
 from . import notrace
 from .duties import DEFAULT_DEADLINES, duties, duties_as_data, format_report
@@ -248,7 +249,6 @@ class PublicNotices:
     present: bool  # the site has a content/cong-khai/ folder: lists are written only then
     units: dict  # ma → unit (content/data/don_vi.yml, the agency as «cuc»)
     pages: dict = field(default_factory=dict)  # slug-path → EntryPage
-    indexed_pages: list = field(default_factory=list)
 
 
 def _at(day: dt.date | None, tz) -> dt.datetime | None:
@@ -316,9 +316,9 @@ def public_notices(entries, settings, content_path: str, data: dict) -> PublicNo
 
 
 def add_pages(state: PublicNotices, settings) -> None:
-    """Each shown entry's page (indexed for search), each withdrawn entry's notice page."""
+    """Each shown entry's page (with its search metadata), each withdrawn entry's notice."""
     tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    abbreviations = dict(settings.get("BANTIN_SEARCH_ABBREVIATIONS", {}))
+    abbreviations = search_settings(settings).abbreviations
     for entry in [*state.debtors, *state.notices]:
         base = DEBTORS_URL if entry.kind == DEBTOR else AUCTIONS_URL
         url = f"{base}{entry.slug}/"
@@ -333,7 +333,6 @@ def add_pages(state: PublicNotices, settings) -> None:
             search_meta(entry.title, _entry_texts(entry), abbreviations),
         )
         state.pages[url] = page
-        state.indexed_pages.append(page)
     for entry in state.withdrawn:
         url = f"{DEBTORS_URL}{entry.slug}/"
         state.pages[url] = EntryPage(entry, url, url + "index.html", "hidden", None)
@@ -364,8 +363,6 @@ class PublicNoticesGenerator(Generator):
         problem_log.extend(problems)
         state = public_notices(entries, self.checked_settings(), self.path, data)
         self.context["CONG_KHAI"] = state
-        # Written pages bantin_search indexes (its item lists; see _ITEM_LISTS there).
-        self.indexed_pages = state.indexed_pages
         report_duties(state)
 
     def checked_settings(self):
