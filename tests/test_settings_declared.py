@@ -275,11 +275,33 @@ def test_a_public_notices_setting_of_the_wrong_type_is_a_vietnamese_problem(name
     assert re.search(r"không|phải", text), text  # said in Vietnamese
 
 
-def test_a_photo_setting_of_the_wrong_type_is_a_vietnamese_error_naming_it(tmp_path):
-    from bantin_images.settings import SettingsError, read_config
+def _read_photos(settings):
+    from bantin_images.settings import read_config
 
-    settings = _project_settings(BANTIN_IMAGES_WIDTHS="800")
-    with pytest.raises(SettingsError) as raised:
-        read_config(settings, str(tmp_path))
-    assert "BANTIN_IMAGES_WIDTHS" in str(raised.value)
-    assert "phải là danh sách" in str(raised.value)
+    return read_config(settings, "/tmp/bantin-output-unused")
+
+
+def _read_front_matter(settings):
+    from bantin_frontmatter.settings import read
+
+    return read(settings)
+
+
+#: Plugins that check a setting when reading it: (reader, setting, a value of the wrong type,
+#: what the message says). Only where the plugin validates already (nothing invented here).
+VALIDATED = [
+    (_read_photos, "BANTIN_IMAGES_WIDTHS", "800", "phải là danh sách"),
+    (_read_photos, "BANTIN_IMAGES_WEBP_QUALITY", "72", "phải là số dương"),
+    (_read_front_matter, "BANTIN_EARLIEST_DATE", ["1990-01-01"], "phải là một ngày"),
+]
+
+
+@pytest.mark.parametrize(
+    ("reader", "name", "value", "said"), VALIDATED, ids=[v[1] for v in VALIDATED]
+)
+def test_a_setting_of_the_wrong_type_is_a_vietnamese_error_naming_it(reader, name, value, said):
+    assert reader(_project_settings())  # the project's own settings read fine
+    with pytest.raises(ValueError) as raised:
+        reader(_project_settings(**{name: value}))
+    assert name in str(raised.value) and said in str(raised.value)
+    assert repr(value) in str(raised.value)
