@@ -188,7 +188,10 @@ def index_site(pelican) -> None:
         else:
             logger.warning("[bantin_search] Không có trang nào để đánh chỉ mục tìm kiếm.")
     except (RuntimeError, OSError) as error:
-        problem_log.report(pagefind_problem(output, str(error)))
+        problem = pagefind_problem(output, str(error))
+        problem_log.report(problem)
+        # Also said at once: a verdict judged before this receiver ran would not list it.
+        logger.error("[bantin_search] %s", problem.format())
 
 
 def register():

@@ -104,7 +104,7 @@ def run_pagefind(executable: str, site: Path, scratch: Path, started=None) -> No
     if NO_BODY in out:
         shutil.rmtree(scratch, ignore_errors=True)
         raise NothingToIndex
-    if process.returncode != 0 or not (scratch / "pagefind-entry.json").is_file():
+    if process.returncode != 0 or not (scratch / "pagefind.js").is_file():
         shutil.rmtree(scratch, ignore_errors=True)
         lines = [line for line in out.splitlines() if "rror" in line] or out.splitlines()[-3:]
         raise RuntimeError(" ".join(lines).strip() or f"mã lỗi {process.returncode}")
