@@ -512,12 +512,12 @@ def _read_block(
     path: tuple,
     parsers: Mapping[str, _Parser],
     required: Mapping[str, str],
-    issues: list[Problem],
+    problems: list[Problem],
 ) -> dict | None:
     """The clean values of a block's fields, reporting unknown, missing and invalid ones."""
     if not isinstance(raw, Mapping):
         place = _place(path)
-        issues.append(
+        problems.append(
             Problem.inside(
                 path,
                 f"{place[0].upper()}{place[1:]} phải là một nhóm trường, "
@@ -530,15 +530,15 @@ def _read_block(
     values = {}
     for key, value in raw.items():
         if key not in parsers:
-            issues.append(_unknown_key(key, path, list(parsers)))
+            problems.append(_unknown_key(key, path, list(parsers)))
         # An empty field ("co_dieu_kien:" with no value) is the same as leaving it out.
         elif value is not None:
-            clean = parsers[key](value, (*path, key), issues)
+            clean = parsers[key](value, (*path, key), problems)
             if clean is not None:
                 values[key] = clean
     for key, example in required.items():
         if raw.get(key) is None:
-            issues.append(
+            problems.append(
                 Problem.inside(
                     (*path, key),
                     f"Thiếu trường bắt buộc «{key}» ({FIELD_LABELS[key]})",
@@ -580,14 +580,14 @@ _IDENTITIES = {
 
 
 def _check_figures(figures: Figures, path: tuple, kind: str) -> list[Problem]:
-    issues = [
-        issue
+    problems = [
+        problem
         for total, parts in _IDENTITIES[kind]
-        if (issue := _check_sum(figures, path, total, parts)) is not None
+        if (problem := _check_sum(figures, path, total, parts)) is not None
     ]
     resolved, eligible = figures.giai_quyet_xong, figures.co_dieu_kien
     if resolved is not None and eligible is not None and resolved > eligible:
-        issues.append(
+        problems.append(
             Problem.inside(
                 (*path, "giai_quyet_xong"),
                 "Giải quyết xong không thể nhiều hơn số có điều kiện thi hành",
@@ -602,7 +602,7 @@ def _check_figures(figures: Figures, path: tuple, kind: str) -> list[Problem]:
         and published is not None
         and abs(computed - published) > RATE_TOLERANCE
     ):
-        issues.append(
+        problems.append(
             Problem.inside(
                 (*path, "ty_le"),
                 f"Tỷ lệ ghi ({published}) khác tỷ lệ tính từ giải quyết xong / có điều kiện "
@@ -612,7 +612,7 @@ def _check_figures(figures: Figures, path: tuple, kind: str) -> list[Problem]:
                 "Sửa ty_le cho đúng, hoặc kiểm tra lại giai_quyet_xong và co_dieu_kien",
             )
         )
-    return issues
+    return problems
 
 
 _count = _leaf(partial(_integer, signed=False))
@@ -637,28 +637,28 @@ _FIGURE_REQUIRED = {"giai_quyet_xong": "giai_quyet_xong: 2073"}
 _ATTRIBUTES = {"ty_le": "ty_le_published"}
 
 
-def _parse_figures(raw, path: tuple, issues: list[Problem], *, kind: str) -> Figures | None:
-    values = _read_block(raw, path, _FIGURE_PARSERS[kind], _FIGURE_REQUIRED, issues)
+def _parse_figures(raw, path: tuple, problems: list[Problem], *, kind: str) -> Figures | None:
+    values = _read_block(raw, path, _FIGURE_PARSERS[kind], _FIGURE_REQUIRED, problems)
     if values is None:
         return None
     figures = Figures(**{_ATTRIBUTES.get(key, key): value for key, value in values.items()})
-    issues.extend(_check_figures(figures, path, kind))
+    problems.extend(_check_figures(figures, path, kind))
     return figures
 
 
-def _parse_period(raw, path: tuple, issues: list[Problem]) -> Period | None:
+def _parse_period(raw, path: tuple, problems: list[Problem]) -> Period | None:
     days = _read_block(
         raw,
         path,
         {"tu": _leaf(_day), "den": _leaf(_day)},
         {"tu": "tu: 2020-10-01", "den": "den: 2021-02-28"},
-        issues,
+        problems,
     )
     if days is None or "tu" not in days or "den" not in days:
         return None
     period = Period(days["tu"], days["den"])
     if period.tu > period.den:
-        issues.append(
+        problems.append(
             Problem.inside(
                 path,
                 "Ngày bắt đầu kỳ (tu) sau ngày kết thúc (den)",
@@ -681,9 +681,9 @@ _UNIT_REQUIRED = {
 }
 
 
-def _parse_units(raw, path: tuple, issues: list[Problem]) -> tuple[Unit, ...] | None:
+def _parse_units(raw, path: tuple, problems: list[Problem]) -> tuple[Unit, ...] | None:
     if isinstance(raw, str | bytes | Mapping) or not isinstance(raw, Sequence):
-        issues.append(
+        problems.append(
             Problem.inside(
                 path,
                 "Danh sách đơn vị phải ghi mỗi đơn vị một mục, "
@@ -696,14 +696,14 @@ def _parse_units(raw, path: tuple, issues: list[Problem]) -> tuple[Unit, ...] | 
     units = []
     first_spelling: dict[str, str] = {}
     for index, item in enumerate(raw):
-        values = _read_block(item, (*path, index), _UNIT_PARSERS, _UNIT_REQUIRED, issues)
+        values = _read_block(item, (*path, index), _UNIT_PARSERS, _UNIT_REQUIRED, problems)
         name = (values or {}).get("ten")
         if name is None:
             continue
         # Two entries differing only in case or spacing are the same unit typed twice.
         same_name = " ".join(name.casefold().split())
         if same_name in first_spelling:
-            issues.append(
+            problems.append(
                 Problem.inside(
                     (*path, index, "ten"),
                     f"Tên đơn vị trùng với một đơn vị ở trên («{first_spelling[same_name]}»)",
@@ -720,7 +720,7 @@ def _parse_units(raw, path: tuple, issues: list[Problem]) -> tuple[Unit, ...] | 
 
 
 def _check_units_within_totals(values: Mapping, units: Sequence[Unit]) -> list[Problem]:
-    issues = []
+    problems = []
     for kind in ("viec", "tien"):
         totals = values.get(kind)
         if totals is None:
@@ -732,7 +732,7 @@ def _check_units_within_totals(values: Mapping, units: Sequence[Unit]) -> list[P
             # Units may leave out part of the office's work, so only "more than" is wrong.
             if limit is None or units_sum <= limit:
                 continue
-            issues.append(
+            problems.append(
                 Problem.inside(
                     (kind, name),
                     f"Số «{FIELD_LABELS[name]}» ({FIELD_LABELS[kind].lower()}) của các đơn vị "
@@ -742,7 +742,7 @@ def _check_units_within_totals(values: Mapping, units: Sequence[Unit]) -> list[P
                     f"Kiểm tra lại {kind}.{name} và số {name} của từng đơn vị trong don_vi",
                 )
             )
-    return issues
+    return problems
 
 
 _REPORT_PARSERS: dict[str, _Parser] = {
@@ -759,18 +759,18 @@ _REPORT_REQUIRED = {
 
 
 def parse_results(raw) -> tuple[ResultsReport | None, tuple[Problem, ...]]:
-    """Check the raw ``ket_qua`` value and build its report; the report is None on any issue.
+    """Check the raw ``ket_qua`` value and build its report; the report is None on any problem.
 
-    Every issue is collected, not only the first. ``raw`` is only read, never changed.
+    Every problem is collected, not only the first. ``raw`` is only read, never changed.
     """
-    issues: list[Problem] = []
-    values = _read_block(raw, (), _REPORT_PARSERS, _REPORT_REQUIRED, issues)
+    problems: list[Problem] = []
+    values = _read_block(raw, (), _REPORT_PARSERS, _REPORT_REQUIRED, problems)
     if values is None:
-        return None, tuple(issues)
+        return None, tuple(problems)
     units = values.get("don_vi", ())
-    issues.extend(_check_units_within_totals(values, units))
-    if issues:
-        return None, tuple(issues)
+    problems.extend(_check_units_within_totals(values, units))
+    if problems:
+        return None, tuple(problems)
     report = ResultsReport(
         tieu_de=values.get("tieu_de"),
         ky=values["ky"],
