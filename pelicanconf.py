@@ -219,6 +219,8 @@ DELETE_OUTPUT_DIRECTORY = True
 OUTPUT_RETENTION = [".git"]
 # Every content problem is listed at the end; the build fails on any (preview: -e ... false).
 BANTIN_FAIL_ON_PROBLEMS = True
+# Pelican whose run ends with exit status 1 when the build failed so (plugins/bantin_core).
+PELICAN_CLASS = "bantin_core.BantinPelican"
 # The live preview (make devserver) turns this on: reload on save, problems shown in the page.
 BANTIN_PREVIEW = False
 BANTIN_PROBLEMS_FILE = os.path.join(HERE, "cache", "problems.json")

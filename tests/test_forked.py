@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import os
+import pickle
 import select
 
 import pytest
 
-from bantin_core.forked import BuildWorkers, Forked, Standby
+from bantin_core.forked import (
+    Forked,
+    Standby,
+    build_workers,
+    held_workers,
+    release_build_workers,
+    run_calls,
+)
+from bantin_core.state import KEY, BuildState, build_state
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -185,19 +194,20 @@ def test_calls_are_shared_out_by_weight_heaviest_first():
 
 
 def test_plugins_share_one_set_of_build_workers_that_ends_with_the_last_release():
-    images, search = BuildWorkers("images"), BuildWorkers("search")
-    build = {"name": "first build"}
-    images.take(build, 2)
-    search.take(build, 2)
-    shared = images.get(build)
-    assert shared is not None and search.get() is shared, "one set of workers per build"
+    settings = {}
+    build_state(settings)
+    context = dict(settings)  # Pelican's context: a copy of the settings, the same state in it
+    shared = build_workers(context, "images", 2)
+    assert build_workers(settings, "search", 2) is shared, "one set of workers per build"
+    assert held_workers(settings, "images") is shared
+    assert held_workers({}, "images") is None, "another build holds none"
     pids = [worker.pid for worker in shared.workers]
-    assert images.get({"name": "another build"}) is None
-    images.release()
+    release_build_workers(settings, "images")
+    assert held_workers(context, "images") is None
     assert shared.workers, "still held by the search"
     ((value, _pid),) = shared.results(shared.submit([(_square_and_pid, (5,))]))
     assert value == 25
-    search.release()
+    release_build_workers(context, "search")
     assert shared.workers == []
     for pid in pids:
         with pytest.raises(ChildProcessError):
@@ -205,14 +215,43 @@ def test_plugins_share_one_set_of_build_workers_that_ends_with_the_last_release(
 
 
 def test_a_build_that_failed_before_letting_go_does_not_leave_its_workers_to_the_next():
-    images = BuildWorkers("images")
-    failed = {"name": "failed build"}
-    images.take(failed, 2)  # never released: the build stopped with an error
-    old = images.get()
-    images.take({"name": "next build"}, 2)
+    settings = {}
+    old = build_workers(settings, "images", 2)  # never released: the build stopped
+    build_state(settings).reset()  # the next build starts (get_generators)
     assert old.workers == [], "the failed build's workers were ended"
-    assert images.get() is not old and images.get().workers
-    images.release()
+    new = build_workers(settings, "images", 2)
+    assert new is not old and new.workers
+    release_build_workers(settings, "images")
+    assert new.workers == []
+
+
+def test_the_build_state_is_pickled_empty():
+    """Pelican's content cache pickles articles with their settings: a cached article never
+    carries a build's worker processes into the next build."""
+    settings = {}
+    workers = build_workers(settings, "images", 2)
+    try:
+        copy = pickle.loads(pickle.dumps(settings))
+        assert copy[KEY] == {} and isinstance(copy[KEY], BuildState)
+    finally:
+        release_build_workers(settings, "images")
+    assert workers.workers == []
+
+
+def test_run_calls_gives_results_in_order_on_several_processes_or_one():
+    calls = [(_square_and_pid, (n,)) for n in range(6)]
+    steps = []
+    shared = run_calls(calls, 2, step=steps.append, what="Squares")
+    assert [value for value, _pid in shared] == [n * n for n in range(6)]
+    assert len({pid for _value, pid in shared}) == 2 and os.getpid() not in {
+        pid for _value, pid in shared
+    }
+    assert sorted(steps) == list(range(6))
+    alone = run_calls(calls, 1)
+    assert [value for value, _pid in alone] == [n * n for n in range(6)]
+    assert {pid for _value, pid in alone} == {os.getpid()}
+    with pytest.raises(ZeroDivisionError):
+        run_calls([(divmod, (1, 0)), (abs, (2,))], 2)
 
 
 def test_standby_workers_do_not_keep_other_processes_pipes_open():

@@ -81,3 +81,17 @@ def test_stale_compressed_files_go(tmp_path):
     write(tmp_path / "a.html", "b" * 1000)
     precompress(tmp_path)
     assert gzip.decompress((tmp_path / "a.html.gz").read_bytes()) == b"b" * 1000
+
+
+def test_precompress_on_two_processes_writes_what_one_writes(tmp_path):
+    """Enough files to share among processes (bantin_core.forked.run_calls): same files, same
+    bytes as one process, every file counted once."""
+    for site in ("two", "one"):
+        for n in range(120):
+            write(tmp_path / site / f"bai-{n}/index.html", f"<p>Thông báo số {n}</p>\n" * (n + 20))
+    assert precompress(tmp_path / "two", workers=2) == precompress(tmp_path / "one") == 240
+
+    def files(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.*")}
+
+    assert files(tmp_path / "two") == files(tmp_path / "one")

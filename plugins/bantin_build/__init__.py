@@ -36,6 +36,7 @@ from bantin_core.engine import engine_on
 
 from . import pelican_fixes
 from .markdown_prefilter import with_prefilter
+from .output import remove_old_output
 from .preread import preread_articles, preread_pages
 from .writer import BantinWriter
 
@@ -122,6 +123,8 @@ def unfreeze_objects(_pelican) -> None:
 RECEIVERS = (
     (signals.get_writer, get_writer),
     (signals.get_generators, start_build),
+    # The old output folder removed while the build reads (.output.clean_output_dir).
+    (signals.article_generator_preread, remove_old_output),
     # Markdown files read on every core before Pelican asks for them.
     (signals.article_generator_init, preread_articles),
     (signals.page_generator_init, preread_pages),

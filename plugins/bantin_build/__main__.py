@@ -18,30 +18,35 @@ import sys
 from pelican import main as pelican_main
 from pelican import signals
 
+from bantin_core import exit_status
 from bantin_core.engine import engine_on
 
 
 def run(argv: list[str]) -> tuple[int, bool]:
-    """Pelican's command line with ``argv``: its exit status, and whether the engine was on."""
-    engine = []
+    """Pelican's command line with ``argv``: its exit status, and whether the engine was on.
 
-    def note_engine(pelican) -> None:
-        engine.append(engine_on(pelican.settings))
+    The status is Pelican's, or 1 when the build's verdict failed (``bantin_core.exit_status``,
+    read once ``Pelican.run`` has returned: whatever class ``PELICAN_CLASS`` names)."""
+    built = []
 
-    signals.initialized.connect(note_engine)
+    def note_build(pelican) -> None:
+        built.append(pelican)
+
+    signals.initialized.connect(note_build)
     try:
         pelican_main(argv)
+        code = 0
     except SystemExit as exit:
         code = exit.code
         if code is None:
-            return 0, all(engine)
-        if isinstance(code, int):
-            return code, all(engine)
-        print(code, file=sys.stderr)
-        return 1, all(engine)
+            code = 0
+        elif not isinstance(code, int):
+            print(code, file=sys.stderr)
+            code = 1
     finally:
-        signals.initialized.disconnect(note_engine)
-    return 0, all(engine)
+        signals.initialized.disconnect(note_build)
+    code = code or max((exit_status(pelican) for pelican in built), default=0)
+    return code, all(engine_on(pelican.settings) for pelican in built)
 
 
 def main() -> None:

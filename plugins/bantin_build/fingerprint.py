@@ -25,12 +25,14 @@ import os
 import re
 from pathlib import Path
 
+from bantin_core import state
+
 #: Libraries whose version changes what a template renders.
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "babel", "markdown", "nh3", "pillow")
 #: Content files smaller than this are hashed; larger ones (photos) by size and mtime.
 SMALL_FILE = 256 * 1024
-#: Settings that say where things go, not what a page contains.
-IGNORED_SETTINGS = frozenset({"BANTIN_PROBLEMS_FILE", "BANTIN_IMAGES_CACHE_PATH"})
+#: Settings that say where things go, not what a page contains; the build's own state.
+IGNORED_SETTINGS = frozenset({"BANTIN_PROBLEMS_FILE", "BANTIN_IMAGES_CACHE_PATH", state.KEY})
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 

@@ -4,7 +4,9 @@ Pelican deletes the previous output file by file before it reads anything
 (``DELETE_OUTPUT_DIRECTORY``): 27,000 files at 8,000 articles, ≈ 0.4 s of every rebuild on one
 core. Here the folder is renamed aside (one system call), an empty one takes its place, and
 ``rm -rf`` removes the old one in its own process while the build reads content on the other
-core. The build waits for it at the end, so nothing outlives the build.
+core (:func:`remove_old_output`, the first receiver after Pelican cleaned the folder; the
+process is kept in the build's state). The build waits for it at the end, so nothing outlives
+the build.
 
 Where renaming is not possible (the output folder is a mount point, its parent is read-only,
 no ``rm``), Pelican's own ``clean_output_dir`` runs, as before.
@@ -21,10 +23,12 @@ import time
 from pelican.utils import clean_output_dir as _clean_output_dir
 
 from bantin_core.files import REMOVES_IN_BACKGROUND, remove_trees
+from bantin_core.state import build_state
 
 logger = logging.getLogger(__name__)
 
-_removals: list[subprocess.Popen] = []
+#: Key of the ``rm`` processes under way in the build's state.
+REMOVALS = "bantin_build.removals"
 
 
 def _trash_name(name: str) -> re.Pattern:
@@ -57,18 +61,28 @@ def clean_output_dir(path: str, retention) -> None:
         if not os.path.exists(path):
             os.rename(trash, path)
         return _clean_output_dir(path, retention)
-    # Old folders a killed build left behind go too.
+
+
+def remove_old_output(generator) -> None:
+    """``article_generator_preread`` (Pelican has just cleaned the output folder): the old
+    output folder renamed aside, and any a killed build left behind, removed in the background."""
+    parent, name = os.path.split(os.path.abspath(generator.output_path))
     pattern = _trash_name(name)
-    leftovers = [os.path.join(parent, old) for old in os.listdir(parent) if pattern.fullmatch(old)]
+    try:
+        leftovers = [
+            os.path.join(parent, old) for old in os.listdir(parent) if pattern.fullmatch(old)
+        ]
+    except OSError:
+        return
     process = remove_trees(leftovers)
     if process is not None:
-        _removals.append(process)
+        build_state(generator.settings).setdefault(REMOVALS, []).append(process)
 
 
-def wait() -> None:
+def wait(settings: dict) -> None:
     """Wait until the old output folders are gone (end of the build)."""
-    while _removals:
-        process = _removals.pop()
+    removals: list[subprocess.Popen] = build_state(settings).pop(REMOVALS, [])
+    for process in removals:
         if process.wait() != 0:
             logger.warning(
                 "Không xoá hết được bản đầu ra cũ (rm trả về %s); lần dựng sau sẽ xoá lại.",

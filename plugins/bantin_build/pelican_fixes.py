@@ -345,7 +345,7 @@ def end_of_output(writer: BantinWriter) -> None:
     (bantin_core's verdict may end the build there)."""
     STAT_STAMPS.save()
     wait_for_cache_writers()
-    output.wait()
+    output.wait(writer.settings)
     writer.prune_cache()
     logger.info(
         "Trang: %s dựng mới, %s không đổi (lấy lại từ lần dựng trước).",

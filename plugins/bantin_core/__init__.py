@@ -1,8 +1,23 @@
 """What every Bantin build shares: the content problem log and the end-of-build verdict.
 
 Enable it first in ``PLUGINS``. At the end of a build every problem is printed together, file by
-file, in Vietnamese; the build then fails unless ``BANTIN_FAIL_ON_PROBLEMS`` is false (the live
-preview keeps serving the valid pages and shows the problems instead).
+file, in Vietnamese, and the build's verdict is recorded on the Pelican object
+(:class:`Verdict`, :func:`verdict_of`): failed when a problem that is not a draft's was found and
+``BANTIN_FAIL_ON_PROBLEMS`` is true (the live preview sets it false: it keeps serving the valid
+pages and shows the problems instead).
+
+The verdict becomes the exit status only once ``Pelican.run`` has returned, every ``finalized``
+receiver having run: no receiver ends the process (Blinker calls receivers in the order they
+were connected, so one that raised would skip every receiver connected after it).
+
+- ``pelican`` and ``python -m pelican``: pelicanconf.py sets ``PELICAN_CLASS`` (Pelican's own
+  setting for this) to :class:`BantinPelican`, whose ``run`` ends, after Pelican's, by raising
+  :class:`BuildFailed` (a ``SystemExit`` with status 1, which Pelican's command line lets
+  through: no traceback) when the verdict failed.
+- ``python -m bantin_build`` (``make html``) reads the verdict itself (:func:`exit_status`), so
+  its status is right whatever class the settings name.
+- ``python -m bantin_publish`` builds with ``BANTIN_FAIL_ON_PROBLEMS = False`` and judges the
+  problem list the build wrote (``BANTIN_PROBLEMS_FILE``) with the output checks.
 """
 
 from __future__ import annotations
@@ -13,8 +28,10 @@ import logging
 import os
 import sys
 
-from pelican import signals
+from pelican import Pelican, signals
 
+from . import settings as core_settings
+from . import state
 from .problems import Problem, blocking, count_text, problem_log
 
 logger = logging.getLogger("bantin")
@@ -37,28 +54,91 @@ class _PelicanErrorCollector(logging.Handler):
 _collector = _PelicanErrorCollector()
 
 
-#: Files written ``status: draft`` in this build (as staff see their paths): every problem of
-#: theirs, whichever plugin found it, is a draft's, listed and never blocking.
-_draft_sources: set[str] = set()
+#: The build state's key for the files written ``status: draft`` in this build (as staff see
+#: their paths): every problem of theirs, whichever plugin found it, is a draft's, listed and
+#: never blocking.
+DRAFTS = "bantin_core.drafts"
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    """How a build ended, judged by its content problems."""
+
+    problems: tuple[Problem, ...] = ()
+    #: The problems that are not drafts'.
+    blocking: int = 0
+    fail_on_problems: bool = True
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.blocking) and self.fail_on_problems
+
+    @property
+    def message(self) -> str:
+        return f"Bản dựng KHÔNG đạt: {self.blocking} lỗi (xem danh sách ở trên). Sửa rồi chạy lại."
+
+
+def verdict_of(pelican) -> Verdict | None:
+    """The verdict of ``pelican``'s last build; None before it ended (or without this plugin)."""
+    return getattr(pelican, "bantin_verdict", None)
+
+
+def exit_status(pelican) -> int:
+    """The exit status a command line should end with after ``pelican.run()`` returned."""
+    verdict = verdict_of(pelican)
+    return 1 if verdict is not None and verdict.failed else 0
+
+
+class BuildFailed(SystemExit):
+    """The build found content problems and ``BANTIN_FAIL_ON_PROBLEMS`` is true.
+
+    A ``SystemExit`` (status 1): Pelican's command line catches ``Exception`` and would print a
+    traceback under the Vietnamese list; this passes through it as the exit status."""
+
+    def __init__(self, verdict: Verdict):
+        super().__init__(1)
+        self.verdict = verdict
+
+
+class BantinPelican(Pelican):
+    """Pelican, whose ``run`` turns the build's verdict into its exit status.
+
+    Named by ``PELICAN_CLASS`` in pelicanconf.py. Raising after ``Pelican.run`` returned, not
+    in a receiver, means every ``finalized`` receiver has run (share cards in the output,
+    workers ended, the editor's drafts list written) whatever order Blinker called them in.
+    """
+
+    def run(self):
+        self.bantin_verdict = None  # the live preview runs many builds on one Pelican object
+        super().run()
+        verdict = verdict_of(self)
+        if verdict is not None and verdict.failed:
+            logger.error("%s", verdict.message)  # the last line, after Pelican's summary
+            raise BuildFailed(verdict)
 
 
 def start_build(pelican):
     """A new build (the live preview runs many in one process): forget the last one's problems."""
     problem_log.clear()
-    _draft_sources.clear()
+    for name, message in core_settings.read(pelican.settings).errors:
+        problem_log.report(Problem("pelicanconf.py", None, name, message))
     pelican_logger = logging.getLogger("pelican")
     if _collector not in pelican_logger.handlers:
         pelican_logger.addHandler(_collector)
 
 
 def finish_build(pelican):
-    """Print every problem together; write them as JSON; fail the build if asked."""
-    settings = pelican.settings
-    problems = _mark_drafts(problem_log.sorted())
+    """Print every problem together; write them as JSON; record the verdict on ``pelican``."""
+    settings = core_settings.read(pelican.settings)
+    drafts = state.build_state(pelican.settings).get(DRAFTS, set())
+    problems = _mark_drafts(problem_log.sorted(), drafts)
     # The live preview runs many builds in one process; each reports only its own problems.
     problem_log.clear()
-    report_path = settings.get("BANTIN_PROBLEMS_FILE")
-    if report_path:
+    failing = blocking(problems)
+    verdict = Verdict(tuple(problems), len(failing), settings.fail_on_problems)
+    pelican.bantin_verdict = verdict
+    if settings.problems_file:
+        report_path = settings.problems_file
         os.makedirs(os.path.dirname(os.path.abspath(report_path)), exist_ok=True)
         with open(report_path, "w", encoding="utf-8") as handle:
             json.dump([p.as_dict() for p in problems], handle, ensure_ascii=False, indent=1)
@@ -68,13 +148,10 @@ def finish_build(pelican):
     # column, and staff copy these lines into their editor's "go to file:line".
     listing = "\n".join(f"- {p.format()}" for p in problems)
     print(f"\nCó {count_text(problems)}:\n{listing}\n", file=sys.stderr, flush=True)
-    # A draft's problems are listed, never block the rest of the site.
-    failing = blocking(problems)
-    if failing and settings.get("BANTIN_FAIL_ON_PROBLEMS", True):
-        logger.error(
-            "Bản dựng KHÔNG đạt: %s lỗi (xem danh sách ở trên). Sửa rồi chạy lại.", len(failing)
-        )
-        raise SystemExit(1)
+    if verdict.failed:
+        if not isinstance(pelican, BantinPelican):  # else said by its run, as the last line
+            logger.error("%s", verdict.message)
+        return
     if not failing:
         logger.warning("Chỉ bản nháp có lỗi (xem ở trên): các bài khác được dựng bình thường.")
         return
@@ -84,36 +161,40 @@ def finish_build(pelican):
     )
 
 
-def _mark_drafts(problems: list[Problem]) -> list[Problem]:
+def _mark_drafts(problems: list[Problem], drafts: set[str]) -> list[Problem]:
     marked = (
-        dataclasses.replace(p, draft=True) if p.source in _draft_sources and not p.draft else p
+        dataclasses.replace(p, draft=True) if p.source in drafts and not p.draft else p
         for p in problems
     )
     return list(dict.fromkeys(marked))
 
 
+def _drafts(holder: dict) -> set[str]:
+    return state.build_state(holder).setdefault(DRAFTS, set())
+
+
 def note_draft(generator, metadata):
     """A draft with problems is not built (the reader's stub): its path comes in its metadata."""
     if metadata.get("bantin_draft") and metadata.get("bantin_source"):
-        _draft_sources.add(metadata["bantin_source"])
+        _drafts(generator.settings).add(metadata["bantin_source"])
 
 
-def _note_items(items) -> None:
+def _note_items(generator, lists) -> None:
     from bantin_frontmatter.reader import PROBLEMS_KEY, display_path
 
-    for item in items:
+    for item in (item for name in lists for item in getattr(generator, name, ())):
         # A built file's own problems (its body): reported again here (the log keeps one of
         # each), in case Pelican's content cache handed the file back without reading it.
         problem_log.extend(item.metadata.get(PROBLEMS_KEY, ()))
         if item.metadata.get("status") == "draft":
-            _draft_sources.add(display_path(item.source_path))
+            _drafts(generator.settings).add(display_path(item.source_path))
 
 
 def check_articles(generator):
     """The checks that compare articles with each other (``bantin_publish.sources``)."""
     from bantin_publish.sources import ARTICLE_LISTS, check_articles
 
-    _note_items(item for name in ARTICLE_LISTS for item in getattr(generator, name, ()))
+    _note_items(generator, ARTICLE_LISTS)
     check_articles(generator)
 
 
@@ -121,11 +202,12 @@ def check_pages(generator):
     """Pages against articles and the site's own pages; every text file and file name."""
     from bantin_publish.sources import PAGE_LISTS, check_pages
 
-    _note_items(item for name in PAGE_LISTS for item in getattr(generator, name, ()))
+    _note_items(generator, PAGE_LISTS)
     check_pages(generator)
 
 
 def register():
+    state.connect()
     signals.initialized.connect(start_build)
     # The whole-site rules run inside every build: `make html` and the preview report what
     # `make check` and `make publish` report.

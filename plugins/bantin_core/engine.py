@@ -8,19 +8,15 @@ the same bytes (``tests/test_engine_switch.py``). See docs/may-dong-co.md.
 
 from __future__ import annotations
 
-import os
-
-SWITCH = "BANTIN_ENGINE"
+from .settings import read
 
 
 def engine_on(settings) -> bool:
     """Whether the build's speed devices are on (the default)."""
-    return bool(settings.get(SWITCH, True))
+    return read(settings).engine
 
 
-def workers(settings, setting: str = "BANTIN_BUILD_WORKERS") -> int:
+def workers(settings) -> int:
     """Processes a build may use: 1 with the engine off or where processes cannot be forked,
-    else ``setting`` (default: one per core)."""
-    if not engine_on(settings) or not hasattr(os, "fork"):
-        return 1
-    return max(1, int(settings.get(setting) or os.cpu_count() or 1))
+    else ``BANTIN_BUILD_WORKERS`` (default: one per core)."""
+    return read(settings).workers

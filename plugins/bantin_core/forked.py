@@ -1,14 +1,18 @@
-"""Work in forked child processes, with each child's result or error sent back by a pipe.
+"""The build's one way to run work on several processes: forked children, results and errors
+back through pipes.
 
-- :class:`Forked`: where a build splits work it already holds in memory (the queued pages):
-  a forked child inherits it, with the loaded templates and plugins, at no cost.
+- :class:`Forked`: where a build splits work it already holds in memory (the queued pages, the
+  files to read): a forked child inherits it, with the loaded templates and plugins, at no cost.
 - :class:`Standby` and :func:`build_workers`: the opposite, for work that needs nothing the
-  build has read (photos, share cards, search batches): workers forked when the build starts,
-  small, that get their calls later through a pipe.
+  build has read (photos, share cards): workers forked when the build starts, small, that get
+  their calls later through a pipe; kept in the build's state (:mod:`bantin_core.state`).
+- :func:`run_calls`: calls run now on workers forked for them (a photo pipeline made on its
+  own, ``make publish``'s compression), or in this process when one is enough.
 
-``multiprocessing`` pickles every job to workers forked when the pool is made, and keeps threads
-in the parent (which a later fork copies mid-work). Written by hand for that reason; the callers
-fall back to one process where ``os.fork`` is missing.
+``multiprocessing`` and ``concurrent.futures`` pickle every job to workers forked when the pool
+is made, and keep threads in the parent (which a later fork copies mid-work). Written by hand
+for that reason; the callers fall back to one process where ``os.fork`` is missing, and use one
+process while ``BANTIN_ENGINE`` is off (``bantin_core.engine.workers``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from . import state
 
 
 class Forked:
@@ -226,73 +232,85 @@ class _RemoteTraceback(Exception):
         return f'\n"""\n{self.text}"""'
 
 
+def run_calls(
+    calls: list[tuple[Callable, tuple]],
+    workers: int,
+    weights: list[float] | None = None,
+    step: Callable[[int], None] | None = None,
+    what: str = "Work",
+) -> list:
+    """Run ``calls`` (``(function, args)``) now and return their results in order: on
+    ``workers`` processes forked for them (a :class:`Standby` closed at the end), or in this
+    process when one is enough (``workers`` ≤ 1, one call, no ``os.fork``). ``weights`` and
+    ``step`` as for :meth:`Standby.submit` and :meth:`Standby.results`."""
+    count = min(workers, len(calls))
+    if count <= 1 or not hasattr(os, "fork"):
+        results = []
+        for position, (function, args) in enumerate(calls):
+            results.append(function(*args))
+            if step:
+                step(position)
+        return results
+    standby = Standby(count, what=what)
+    try:
+        return standby.results(standby.submit(calls, weights), step=step)
+    finally:
+        standby.close()
+
+
 # --- One set of standby workers per build, shared by the plugins that send them work --------
+
+#: Key of the build's workers in its state (:mod:`bantin_core.state`).
+WORKERS = "bantin_core.workers"
 
 
 @dataclass
 class _Shared:
-    context: dict | None = None  # the build's Pelican context (one dict per build)
     standby: Standby | None = None
     users: set[str] = field(default_factory=set)
 
-
-_shared = _Shared()
-
-
-class BuildWorkers:
-    """One plugin's hold on the build's standby workers (:func:`build_workers`): taken when
-    the build starts (``take``), used while it runs (``get``), let go at its end
-    (``release``)."""
-
-    def __init__(self, user: str):
-        self.user = user
-        self._held: tuple[dict, Standby | None] | None = None  # (build context, workers)
-
-    def take(self, context: dict, count: int) -> None:
-        self.release()
-        self._held = (context, build_workers(context, self.user, count))
-
-    def get(self, context: dict | None = None) -> Standby | None:
-        """The workers held (for the build of ``context``, when given), or None."""
-        if self._held is None or (context is not None and self._held[0] is not context):
-            return None
-        return self._held[1]
-
-    def release(self) -> None:
-        held, self._held = self._held, None
-        if held is not None:
-            release_build_workers(held[0], self.user)
+    def close(self) -> None:
+        standby, self.standby = self.standby, None
+        self.users = set()
+        if standby is not None:
+            standby.close()
 
 
-def build_workers(context: dict, user: str, count: int) -> Standby | None:
-    """The standby workers of the build whose context is ``context``, forked on the first
-    call of the build (``count`` of them), None where processes cannot be forked or one is
-    enough. Every ``user`` that calls this must call :func:`release_build_workers`: the
-    workers end when the last one has (Pelican runs signal receivers in no set order)."""
-    if _shared.context is not context or user in _shared.users:
-        close_build_workers()  # a new build; or the last one failed before letting go
-        _shared.context = context
-    _shared.users.add(user)
-    if _shared.standby is None and count > 1 and hasattr(os, "fork"):
-        _shared.standby = Standby(count, what="Background work of the build")
-    return _shared.standby
+def _shared(holder: dict) -> _Shared:
+    build = state.build_state(holder)
+    shared = build.get(WORKERS)
+    if shared is None:
+        shared = build[WORKERS] = _Shared()
+        # A build that stopped before every user let go: its workers end with it.
+        build.on_reset(shared.close)
+    return shared
 
 
-def release_build_workers(context: dict, user: str) -> None:
+def build_workers(holder: dict, user: str, count: int) -> Standby | None:
+    """The standby workers of the build whose settings or context is ``holder``, forked on the
+    first call of the build (``count`` of them), None where processes cannot be forked or one
+    is enough. Every ``user`` that calls this calls :func:`release_build_workers`: the workers
+    end when the last one has (Pelican runs signal receivers in no set order), or when the next
+    build starts."""
+    shared = _shared(holder)
+    shared.users.add(user)
+    if shared.standby is None and count > 1 and hasattr(os, "fork"):
+        shared.standby = Standby(count, what="Background work of the build")
+    return shared.standby
+
+
+def held_workers(holder: dict, user: str) -> Standby | None:
+    """The build's workers if ``user`` holds them (:func:`build_workers`), else None."""
+    shared = _shared(holder)
+    return shared.standby if user in shared.users else None
+
+
+def release_build_workers(holder: dict, user: str) -> None:
     """``user`` is done with the workers of this build; the last one ends them."""
-    if _shared.context is not context:
-        return
-    _shared.users.discard(user)
-    if not _shared.users:
-        close_build_workers()
-
-
-def close_build_workers() -> None:
-    standby, _shared.standby = _shared.standby, None
-    _shared.context = None
-    _shared.users = set()
-    if standby is not None:
-        standby.close()
+    shared = _shared(holder)
+    shared.users.discard(user)
+    if not shared.users:
+        shared.close()
 
 
 @dataclass(eq=False)

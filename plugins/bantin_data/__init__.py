@@ -14,8 +14,6 @@ from bantin_core.problems import problem_log
 
 from .schema import load_data_folder
 
-_loaded: dict = {}
-
 
 def add_data(generator):
     """Load the data folder once per build and share it through the build's context."""

@@ -23,10 +23,10 @@ from dataclasses import asdict
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from bantin_core import uploads
+from bantin_core import forked, state, uploads
 from bantin_core.files import write_atomically
-from bantin_core.forked import BuildWorkers
 from bantin_core.problems import Problem, problem_log
+from bantin_core.state import build_state
 from bantin_frontmatter.reader import display_path
 
 from .build import ImageBuild, is_raster
@@ -43,7 +43,7 @@ def keep_originals_private(generator) -> None:
         config = read_config(generator.settings, generator.output_path)
     except SettingsError:
         return  # reported by process_images
-    if generator.settings.get("BANTIN_IMAGES_PUBLISH_ORIGINALS"):
+    if config.publish_originals:
         return
 
     kept = []
@@ -137,8 +137,9 @@ def _contents(generators):
     return articles, pages, env
 
 
-# The photo and share-card workers of the build under way.
-_workers = BuildWorkers("bantin_images")
+#: The plugin's name among the users of the build's standby workers, and its key in the
+#: build's state (bantin_core.state): the image build whose share cards may still be drawing.
+USER = "bantin_images"
 
 
 def start_workers(generator) -> None:
@@ -150,7 +151,7 @@ def start_workers(generator) -> None:
         config = read_config(generator.settings, generator.output_path)
     except SettingsError:
         return  # reported by process_images
-    _workers.take(generator.context, config.workers)
+    forked.build_workers(generator.settings, USER, config.workers)
 
 
 def process_images(generators) -> None:
@@ -165,9 +166,9 @@ def process_images(generators) -> None:
         problem_log.report(Problem("pelicanconf.py", None, "", str(exc)))
         return
     macros = env.get_template(FIGURE_TEMPLATE).module
-    build = ImageBuild(config, articles, pages, macros, _workers.get(generators[0].context))
+    build = ImageBuild(config, articles, pages, macros, forked.held_workers(settings, USER))
     stats = build.run()
-    _unfinished.append(build)
+    build_state(settings)[USER] = build
     logger.info(
         "[ảnh] %s ảnh: %s mã hóa mới, %s lấy từ bộ nhớ đệm; %s thẻ chia sẻ (%s vẽ mới)",
         stats.photos,
@@ -182,21 +183,18 @@ def process_images(generators) -> None:
         json.dump(asdict(stats), f, indent=1)
 
 
-# Image builds whose share cards may still be drawing (one per build; the live preview
-# builds again in the same process).
-_unfinished: list[ImageBuild] = []
-
-
 def finish_cards(pelican) -> None:
     """End of the build: the share cards drawn in the background go into the output."""
+    build = build_state(pelican.settings).pop(USER, None)
     try:
-        while _unfinished:
-            _unfinished.pop().finish_cards()
+        if build is not None:
+            build.finish_cards()
     finally:
-        _workers.release()
+        forked.release_build_workers(pelican.settings, USER)
 
 
 def register():
+    state.connect()
     signals.generator_init.connect(start_workers)
     signals.static_generator_finalized.connect(judge_uploads)
     signals.static_generator_finalized.connect(keep_originals_private)

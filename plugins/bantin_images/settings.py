@@ -19,7 +19,7 @@ DEFAULTS = {
     "BANTIN_IMAGES_MAX_MEGAPIXELS": 60,
     # True: also publish each photo at full size (metadata still stripped), linked from it.
     "BANTIN_IMAGES_FULL_SIZE": False,
-    # True: also copy the originals as they are (GPS and all). Read by keep_originals_private.
+    # True: also copy the originals as they are (GPS and all).
     "BANTIN_IMAGES_PUBLISH_ORIGINALS": False,
     # Folders under content/ whose photos are published only as derivatives.
     "BANTIN_IMAGES_PATHS": ["images"],
@@ -63,6 +63,7 @@ class Config:
     gallery_sizes: str
     private_paths: tuple[str, ...]
     publish_as_is: frozenset
+    publish_originals: bool
     cards: bool
     card_font: str
     card_logo: str | None
@@ -117,13 +118,14 @@ def read_config(settings: dict, output_path: str) -> Config:
         content_path=content_path,
         output_path=output_path,
         cache_path=os.path.abspath(cache_path),
-        # BANTIN_BUILD_WORKERS; one process while BANTIN_ENGINE is off (docs/may-dong-co.md).
+        # One process while the engine room is off (bantin_core.settings).
         workers=engine.workers(settings),
         siteurl=settings.get("SITEURL", "").rstrip("/"),
         sizes=s["BANTIN_IMAGES_SIZES"],
         gallery_sizes=s["BANTIN_IMAGES_GALLERY_SIZES"],
         private_paths=tuple(p.strip("/") for p in s["BANTIN_IMAGES_PATHS"]),
         publish_as_is=frozenset(publish_as_is),
+        publish_originals=bool(s["BANTIN_IMAGES_PUBLISH_ORIGINALS"]),
         cards=cards,
         card_font=font,
         card_logo=os.path.join(content_path, logo.lstrip("/")) if logo else None,

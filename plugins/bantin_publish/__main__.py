@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pelican.settings import read_settings
 
+from bantin_core import engine
 from bantin_core.problems import Problem, blocking, count_text
 from bantin_frontmatter.reader import display_path
 
@@ -109,7 +110,7 @@ def main(argv=None) -> int:
     built, problems = run_pelican(args.content, args.output, args.settings, options, extra)
     if built and args.command == "publish" and not blocking(problems):
         fingerprint_assets(args.output, settings.get("SITEURL", ""))
-        precompress(args.output)
+        precompress(args.output, engine.workers(settings))
     if built:
         problems += check_output(
             args.output, settings.get("SITEURL", ""), display_path(str(args.output))

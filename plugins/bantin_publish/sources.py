@@ -22,6 +22,7 @@ from pathlib import Path
 from pelican.urlwrappers import Category
 
 from bantin_core.problems import Problem, problem_log
+from bantin_core.state import build_state
 from bantin_frontmatter.body import MARKDOWN_SUFFIXES
 from bantin_frontmatter.fields import FieldContext, FieldError, convert_date
 from bantin_frontmatter.reader import LINES_KEY, display_path
@@ -45,8 +46,9 @@ PAGE_LISTS = (
     "draft_pages",
     "draft_translations",
 )
-# Outputs of this build's articles, for the pages' check (articles are read first).
-_article_outputs: dict[str, object] = {}
+#: Key, in the build's state, of the outputs of this build's articles, for the pages' check
+#: (Pelican reads articles before pages).
+ARTICLE_OUTPUTS = "bantin_publish.article_outputs"
 
 
 @dataclass(frozen=True)
@@ -285,8 +287,8 @@ def check_articles(generator) -> None:
     (``article_generator_pretaxonomy``): scheduled posts by today's date, duplicate paths out,
     merging names reported."""
     reschedule(generator)
-    _article_outputs.clear()
-    _article_outputs.update(_take_out_duplicates(generator, ARTICLE_LISTS, {}))
+    outputs = _take_out_duplicates(generator, ARTICLE_LISTS, {})
+    build_state(generator.settings)[ARTICLE_OUTPUTS] = outputs
     items = [i for name in ARTICLE_LISTS for i in getattr(generator, name, ())]
     problem_log.extend(check_taxonomies(items))
 
@@ -295,14 +297,14 @@ def check_pages(generator) -> None:
     """After pages are read (``page_generator_finalized``): pages that write where an article,
     a fixed page of the site or a published file already goes; text files and file names."""
     settings = generator.settings
-    years = {a.date.year for a in _article_outputs.values() if a.status == "published"}
+    article_outputs = build_state(settings).pop(ARTICLE_OUTPUTS, {})
+    years = {a.date.year for a in article_outputs.values() if a.status == "published"}
     known = _fixed_outputs(settings, years)
-    for target, item in _article_outputs.items():
+    for target, item in article_outputs.items():
         known[target] = _source(item)
     if any("save_as" in p.metadata for name in PAGE_LISTS for p in getattr(generator, name, ())):
         known.update(_static_outputs(settings))
     _take_out_duplicates(generator, PAGE_LISTS, known)
-    _article_outputs.clear()
     problem_log.extend(check_files(Path(settings["PATH"])))
 
 
