@@ -50,7 +50,6 @@ def build(content, root, name, workers):
         "--verbose",
         f"BANTIN_BUILD_WORKERS={workers}",
         f'BANTIN_IMAGES_CACHE_PATH="{root / (name + "-images")}"',
-        f'BANTIN_SEARCH_CACHE_PATH="{root / (name + "-search")}"',
         cache=root / f"{name}-pelican",
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -47,7 +47,6 @@ def build(site: str, root, engine: bool):
         f"BANTIN_ENGINE={'true' if engine else 'false'}",
         "BANTIN_BUILD_WORKERS=2",
         f'BANTIN_IMAGES_CACHE_PATH="{root / (name + "-images")}"',
-        f'BANTIN_SEARCH_CACHE_PATH="{root / (name + "-search")}"',
         f'BANTIN_PROBLEMS_FILE="{root / (name + "-problems.json")}"',
         cache=root / f"{name}-pelican",
     )
