@@ -71,6 +71,11 @@ class SearchMeta(Mapping):
     def __len__(self) -> int:
         return len(self._made())
 
+    def __reduce__(self):
+        # Pickled empty (Pelican's content cache may pickle an article): every build attaches
+        # a new one, made from that build's body.
+        return (dict, ())
+
 
 # The items that get search metadata (drafts are never indexed).
 _ITEM_LISTS = ("articles", "translations", "pages", "hidden_pages")
