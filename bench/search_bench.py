@@ -6,8 +6,9 @@
 Each checkout builds ``CORPUS`` (bench/make_corpus.py) with its own plugins, theme and
 pelicanconf.py (``python -m bantin_build``, as ``make html``), caches in a scratch folder: a
 cold build (no caches), then a rebuild after appending a sentence to one article. The
-checkouts run alternately (the machine is shared). Prints the medians and the process tree's
-peak memory as a Markdown table (bench/RESULTS.md, "Search").
+checkouts run alternately (the machine is shared). Prints the medians of wall and CPU time
+(the build and the processes it waited for) and the process tree's peak memory as a Markdown
+table (bench/RESULTS.md, "Search").
 """
 
 from __future__ import annotations
@@ -81,17 +82,17 @@ def main() -> None:
                 print(name, samples[name][-1], file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("| checkout | cold build (s) | edit one article (s) | peak memory, cold (MB) |")
+    print("| checkout | cold build, wall (CPU) s | edit one article, wall (CPU) s | peak, cold |")
     print("|---|---:|---:|---:|")
     for name, runs in samples.items():
 
         def median(mode: str, key: str, runs=runs) -> float:
             return statistics.median(run[mode][key] for run in runs)
 
-        walls = ", ".join(f"{run['cold']['wall']:.1f}/{run['edit']['wall']:.1f}" for run in runs)
         print(
-            f"| {name} | {median('cold', 'wall'):.2f} | {median('edit', 'wall'):.2f} | "
-            f"{median('cold', 'tree_rss_mb'):.0f} |  <!-- runs cold/edit: {walls} -->"
+            f"| {name} | {median('cold', 'wall'):.1f} ({median('cold', 'cpu'):.1f}) | "
+            f"{median('edit', 'wall'):.1f} ({median('edit', 'cpu'):.1f}) | "
+            f"{median('cold', 'tree_rss_mb'):.0f} MB |"
         )
 
 
