@@ -35,10 +35,8 @@ NOT_YET = {
     "bantin_build",
     "bantin_core",
     "bantin_data",
-    "bantin_editor",
     "bantin_images",
     "bantin_publish",
-    "bantin_search",  # docs/tim-kiem.md still tells of BANTIN_SEARCH_BATCH_PAGES / _BYTES
 }
 #: Which plugin declares a setting, where that is not the plugin(s) mentioning it: by prefix,
 #: or by name for one read outside plugins/ (only used to excuse names while it is in NOT_YET).
