@@ -87,13 +87,14 @@ regenerate: $(STAMP) $(CATALOG).mo
 serve: $(STAMP)
 	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(PELICANOPTS) $(if $(strip $(SETTINGS)),-e $(SETTINGS))
 
-# The live preview (bantin_editor): the open page reloads after each rebuild and shows content
-# errors as a banner; each rebuild prints its time. No editor server here: /admin/ says to run
+# The live preview (bantin_editor.live: Pelican's build, one file watcher, the open page built
+# first and told at once): the page reloads after each rebuild and shows content errors as a
+# banner; each rebuild prints its time. No editor server here: /admin/ says to run
 # `make admin` (the web editor's own command, below).
 LIVE_PREVIEW := $(PREVIEW) BANTIN_PREVIEW=true
 
 devserver: $(STAMP) $(CATALOG).mo
-	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(PELICANOPTS) $(LIVE_PREVIEW) $(SETTINGS)
+	$(BIN)/python -m bantin_editor.live "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(HOST) -p $(PORT) $(PELICANOPTS) $(LIVE_PREVIEW) $(SETTINGS)
 
 # --- Writing without Git (docs/huong-dan-soan-bai.md) --------------------------------------
 # TITLE, CATEGORY, KET_QUA and FILE are read from the environment (make puts command-line
@@ -115,7 +116,7 @@ $(ADMIN_BUNDLE): $(wildcard admin/*.js) admin/build.mjs node_modules/.package-lo
 
 ADMIN_PREVIEW := $(PREVIEW) BANTIN_PREVIEW=true BANTIN_DECAP_SERVER='"http://$(HOST):$(PORT)/api/v1"'
 admin: $(STAMP) $(CATALOG).mo $(ADMIN_BUNDLE)
-	@$(PELICAN) -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) $(ADMIN_PREVIEW) $(SETTINGS) & \
+	@$(BIN)/python -m bantin_editor.live --no-serve "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) $(ADMIN_PREVIEW) $(SETTINGS) & \
 	  build=$$!; trap 'kill $$build 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python -m bantin_editor.server --settings "$(CONFFILE)" --content "$(INPUTDIR)" \
 	    --output "$(OUTPUTDIR)" --host $(HOST) --port $(PORT) $(ADMIN_PREVIEW) $(SETTINGS)

@@ -4,20 +4,28 @@ Enable after ``bantin_core`` in ``PLUGINS``. It does nothing unless ``BANTIN_PRE
 (``make devserver`` and ``make admin`` set it; ``make publish`` never does). Then, after each
 build, it writes into the output:
 
-- ``__preview/build.json`` and ``__preview/preview.js``: the open page polls the first, reloads
-  when a build finishes and shows every content problem as a banner (``components/preview.html``);
+- ``__preview/build.json`` and ``__preview/preview.js``: the open page waits on the first (a
+  long poll to :mod:`.live`, the preview's server), reloads when a build finishes and shows every
+  content problem as a banner (``components/preview.html``);
+- the page open in the browser first (:func:`write_open_page`), when :mod:`.live` runs the
+  build: its status then says ``"stage": "page"`` before the rest of the site is written;
 - an error page at the address of each file that could not be published, so the page being
   edited shows what to fix instead of "not found";
 - ``__preview/ban-nhap/``: every draft and scheduled post with its date and problems (the same
   list as ``make drafts``), linked from the banner;
 - ``admin/``: the Decap CMS editor (bundle built by ``make admin``) and its configuration.
 
-It also prints how long each build took. The command-line tools are in :mod:`.scaffold`
-(``make new``) and :mod:`.word` (``make import``), run through ``python -m bantin_editor``.
+It also prints how long each build took. One build's state (its id, start, drafts) lives in
+the build's state (:mod:`bantin_core.state`), under :data:`STATE_KEY`. The command-line tools
+are in :mod:`.scaffold` (``make new``) and :mod:`.word` (``make import``), run through
+``python -m bantin_editor``. ``make devserver`` runs the preview with :mod:`.live`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -26,14 +34,21 @@ import time
 from pathlib import Path
 
 from pelican import signals
+from pelican.utils import get_relative_path, path_to_url
 
+import bantin_core
+from bantin_core import settings as core_settings
+from bantin_core import state
+from bantin_core.files import write_atomically
 from bantin_core.problems import Problem, problem_log
 from bantin_frontmatter.reader import DRAFT_KEY, PROBLEMS_KEY, display_path
 from bantin_publish.drafts import DraftEntry, format_date, now_in, sort_entries
 
-from .admin import write_admin
+from . import admin
+from . import settings as editor_settings
 from .preview import (
     DRAFTS_PAGE,
+    OPEN_KEY,
     PREVIEW_DIR,
     STATUS_FILE,
     build_status,
@@ -42,23 +57,40 @@ from .preview import (
 )
 
 HERE = Path(__file__).resolve().parent
-_build = {"id": "", "started": 0.0}
-# This build's drafts: Pelican's draft items, and files with problems that are drafts or
-# scheduled (the reader's stubs: Pelican keeps no object for them).
-_drafts: dict[str, list] = {"items": [], "stubs": []}
+#: This plugin's entry in the build's state (bantin_core.state).
+STATE_KEY = "bantin_editor"
+#: Where the inputs of the last /admin/ written are remembered (a hash), in the output.
+ADMIN_KEY_FILE = f"{PREVIEW_DIR}/admin.key"
+
+
+@dataclasses.dataclass
+class PreviewBuild:
+    """One preview build: its id and start, its drafts (Pelican's draft items, and the files
+    with problems that are drafts or scheduled: the reader's stubs, which Pelican keeps no
+    object for), the open pages it wrote first."""
+
+    id: str = dataclasses.field(default_factory=lambda: f"{time.time_ns():x}")
+    started: float = dataclasses.field(default_factory=time.perf_counter)
+    items: list = dataclasses.field(default_factory=list)
+    stubs: list = dataclasses.field(default_factory=list)
+    first: list = dataclasses.field(default_factory=list)
+    first_at: int | None = None  # when they were written (ms since 1970)
 
 
 def _enabled(settings) -> bool:
-    return bool(settings.get("BANTIN_PREVIEW"))
+    return editor_settings.read(settings).preview
 
 
-def start_build(pelican):
-    """Each build (the devserver runs many in one process) gets an id and a start time."""
-    _drafts["items"].clear()
-    _drafts["stubs"].clear()
-    if _enabled(pelican.settings):
-        _build["started"] = time.perf_counter()
-        _build["id"] = f"{time.time_ns():x}"
+def _build(settings) -> PreviewBuild:
+    """This build's :class:`PreviewBuild` (made by the first receiver that asks: the build's
+    state is emptied when each build starts)."""
+    return state.build_state(settings).setdefault(STATE_KEY, PreviewBuild())
+
+
+def start_build(generator):
+    """``generator_init``: the first generator of a build starts its clock and names it."""
+    if _enabled(generator.settings):
+        _build(generator.settings)
 
 
 def note_stub(generator, metadata):
@@ -67,20 +99,84 @@ def note_stub(generator, metadata):
         return
     date = metadata.get("bantin_date")
     if metadata.get(DRAFT_KEY) or (date is not None and date > now_in(generator.settings)):
-        _drafts["stubs"].append(metadata)
+        _build(generator.settings).stubs.append(metadata)
 
 
 def note_article_drafts(generator):
     if _enabled(generator.settings):
-        _drafts["items"].extend([*generator.drafts, *generator.drafts_translations])
+        _build(generator.settings).items.extend([*generator.drafts, *generator.drafts_translations])
 
 
 def note_page_drafts(generator):
     if _enabled(generator.settings):
-        _drafts["items"].extend(getattr(generator, "draft_pages", ()))
+        _build(generator.settings).items.extend(getattr(generator, "draft_pages", ()))
 
 
-def draft_entries(problems: list[dict], settings) -> list[DraftEntry]:
+# --- The open page first -----------------------------------------------------------------------
+def write_open_page(generator, content):
+    """``article_generator_write_article`` / ``page_generator_write_page``: when ``content``'s
+    page is open in the preview (:mod:`.live`), render and write it now, as Pelican's writer
+    would (same template, context and arguments), and tell the page, before the rest of the
+    site is written. Everything the page shows is known by then: every file has been read (by
+    the same reader, with the same checks) and every plugin has finished its content."""
+    settings = generator.settings
+    pages = settings.get(OPEN_KEY)
+    if pages is None or not _enabled(settings):
+        return
+    name = content.save_as
+    if not name or name not in pages.names():
+        return
+    kind = "article" if hasattr(generator, "articles") else "page"
+    values = {kind: content, "url": content.url}
+    if kind == "article":
+        values.update(category=getattr(content, "category", None), blog=True)
+    # Pelican's Writer.write_file and its _get_localcontext, without sending content_written
+    # (the build's writer sends it when it writes the page again, with the same bytes).
+    local = generator.context.copy()
+    local["localsiteurl"] = local.get("localsiteurl", None)
+    if settings.get("RELATIVE_URLS"):
+        local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
+    local["output_file"] = name
+    local.update(values)
+    html = generator.get_template(content.template).render(local).encode("utf-8")
+    target = Path(generator.output_path) / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(str(target), html)
+    build = _build(settings)
+    build.first.append(name)
+    build.first_at = int(time.time() * 1000)
+    _write_status(generator.output_path, settings, build, _problems_so_far(settings), "page")
+    pages.written(name)
+
+
+def _problems_so_far(settings) -> list[dict]:
+    """The problems reported until now (every file is read: the reader's are all there), drafts'
+    marked as bantin_core marks them at the end."""
+    drafts = state.build_state(settings).get(bantin_core.DRAFTS, set())
+    problems = problem_log.sorted()
+    return [{**p.as_dict(), "draft": True} if p.source in drafts else p.as_dict() for p in problems]
+
+
+def _write_status(output, settings, build: PreviewBuild, problems, stage: str, drafts=0):
+    """``__preview/build.json``, then the waiting pages are told (:mod:`.live`)."""
+    (Path(output) / PREVIEW_DIR).mkdir(parents=True, exist_ok=True)
+    seconds = time.perf_counter() - build.started
+    status = build_status(
+        build.id,
+        seconds,
+        problems,
+        drafts=drafts,
+        stage=stage,
+        pages=build.first,
+        pages_finished=build.first_at,
+    )
+    write_atomically(str(Path(output) / STATUS_FILE), status)
+    pages = settings.get(OPEN_KEY)
+    if pages is not None:
+        pages.notify()
+
+
+def draft_entries(problems: list[dict], build: PreviewBuild) -> list[DraftEntry]:
     """The drafts page's entries, from this build; each with its problems as the build lists
     them."""
     by_source: dict[str, list[Problem]] = {}
@@ -88,7 +184,7 @@ def draft_entries(problems: list[dict], settings) -> list[DraftEntry]:
         fields = {k: v for k, v in problem.items() if k != "text"}
         by_source.setdefault(problem["source"], []).append(Problem(**fields))
     entries = []
-    for item in _drafts["items"]:
+    for item in build.items:
         source = display_path(item.source_path)
         date = getattr(item, "date", None)
         date = date.replace(tzinfo=None) if date is not None and date.year < 9999 else None
@@ -103,7 +199,7 @@ def draft_entries(problems: list[dict], settings) -> list[DraftEntry]:
                 item.url,
             )
         )
-    for stub in _drafts["stubs"]:
+    for stub in build.stubs:
         source = stub.get("bantin_source", "")
         entries.append(
             DraftEntry(
@@ -131,8 +227,9 @@ def write_drafts_page(output: Path, entries: list[DraftEntry], settings) -> None
 
 
 def _problems(settings) -> list[dict]:
-    # bantin_core wrote them (it runs first) and cleared its log; read what it wrote.
-    report = settings.get("BANTIN_PROBLEMS_FILE")
+    # bantin_core wrote them (whichever receiver runs first: it also writes them first) and
+    # cleared its log; read what it wrote.
+    report = core_settings.read(settings).problems_file
     if report and os.path.exists(report):
         with open(report, encoding="utf-8") as handle:
             return json.load(handle)
@@ -160,25 +257,52 @@ def write_error_pages(output: Path, problems: list[dict], settings) -> int:
     return written
 
 
+def write_admin_if_changed(output: Path, settings) -> bool:
+    """``/admin/`` (:func:`.admin.write_admin`: ≈ 1 s of YAML and Markdown) when what it is
+    made of changed since it was last written into ``output``; True when written."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(admin.editor_config(settings), sort_keys=True, default=str).encode())
+    sources = [admin.ADMIN_SOURCE / "index.html", editor_settings.read(settings).admin_bundle]
+    sources += sorted(admin.GUIDES.glob("huong-dan-*.md"))
+    sources += sorted((HERE / "templates").glob("*.html"))
+    for source in sources:
+        with contextlib.suppress(OSError):
+            stat = source.stat()
+            digest.update(f"{source}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    key = digest.hexdigest()
+    key_file = output / ADMIN_KEY_FILE
+    with contextlib.suppress(OSError):
+        if key_file.read_text() == key and (output / "admin/config.yml").exists():
+            return False
+    admin.write_admin(output, settings)
+    key_file.write_text(key)
+    return True
+
+
 def finish_build(pelican):
-    """Write the build status, error pages and the editor; print the rebuild time."""
+    """Write the error pages, drafts page and build status (the page reloads), then the
+    editor; print the rebuild time."""
     settings = pelican.settings
     if not _enabled(settings):
         return
+    build = _build(settings)
     output = Path(pelican.output_path)
     problems = _problems(settings)
-    seconds = time.perf_counter() - _build["started"]
-    status_dir = output / PREVIEW_DIR
-    status_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(HERE / "static" / "preview.js", status_dir / "preview.js")
+    (output / PREVIEW_DIR).mkdir(parents=True, exist_ok=True)
+    script = output / PREVIEW_DIR / "preview.js"
+    source = HERE / "static" / "preview.js"
+    if not script.exists() or script.read_bytes() != source.read_bytes():
+        shutil.copyfile(source, script)
     write_error_pages(output, problems, settings)
-    entries = draft_entries(problems, settings)
+    entries = draft_entries(problems, build)
     write_drafts_page(output, entries, settings)
-    write_admin(output, settings)
-    # Written last: the browser reloads as soon as it sees the new id.
-    (output / STATUS_FILE).write_bytes(
-        build_status(_build["id"], seconds, problems, drafts=len(entries))
-    )
+    # The status after every page it speaks of: the browser reloads as soon as it sees it.
+    _write_status(output, settings, build, problems, "done", drafts=len(entries))
+    pages = settings.get(OPEN_KEY)
+    if pages is not None:
+        pages.finish()  # every page is written: the server may serve any
+    seconds = time.perf_counter() - build.started
+    write_admin_if_changed(output, settings)
     verdict = f"{len(problems)} lỗi, xem danh sách ở trên" if problems else "không có lỗi"
     duration = f"{seconds:.2f}".replace(".", ",")
     print(
@@ -187,9 +311,12 @@ def finish_build(pelican):
 
 
 def register():
-    signals.get_generators.connect(start_build)
+    state.connect()
+    signals.generator_init.connect(start_build)
     signals.article_generator_context.connect(note_stub)
     signals.page_generator_context.connect(note_stub)
     signals.article_generator_finalized.connect(note_article_drafts)
     signals.page_generator_finalized.connect(note_page_drafts)
+    signals.article_generator_write_article.connect(write_open_page)
+    signals.page_generator_write_page.connect(write_open_page)
     signals.finalized.connect(finish_build)

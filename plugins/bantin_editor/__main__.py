@@ -16,6 +16,7 @@ from pelican.settings import read_settings
 
 from bantin_frontmatter import settings as frontmatter_settings
 
+from . import settings as editor_settings
 from .scaffold import ScaffoldError, create_article, now_in
 from .word import DATE_PLACEHOLDER, import_docx, judge, placeholders_left
 
@@ -58,7 +59,7 @@ def main(argv=None) -> int:
                 categories=categories,
                 now=now,
                 with_results=args.ket_qua not in ("", "0"),
-                document_category=settings.get("BANTIN_DOCUMENT_CATEGORY"),
+                document_category=editor_settings.read(settings).document_category,
             )
             print(f"Đã tạo bài mới: {_relative(path)}")
             print("Mở tệp để viết bài; xóa dòng «status: draft» khi bài sẵn sàng đăng.")

@@ -25,14 +25,14 @@ from markdown import Markdown
 from bantin_frontmatter import settings as frontmatter_settings
 from bantin_frontmatter.fields import FieldSpec, schema
 
+from . import settings as editor_settings
 from .preview import templates
 
 PROJECT = Path(__file__).resolve().parents[2]
 ADMIN_SOURCE = PROJECT / "admin"
-DEFAULT_BUNDLE = PROJECT / "cache" / "admin" / "bantin-admin.js"
-#: The API address written without the editor server (``make devserver``): nothing answers there
-#: with this run's token, so /admin/ tells staff to run ``make admin`` (admin/check.js).
-DEFAULT_DECAP_SERVER = "http://127.0.0.1:8081/api/v1"
+# The API address written without the editor server (``make devserver``, the default of
+# BANTIN_DECAP_SERVER): nothing answers there with this run's token, so /admin/ tells staff to
+# run ``make admin`` (admin/check.js).
 GUIDES = PROJECT / "docs"
 
 #: The post's text: not a front-matter field, so not in the schema.
@@ -258,15 +258,16 @@ def editor_config(settings) -> dict:
     with open(ADMIN_SOURCE / "config.yml", encoding="utf-8") as handle:
         config = yaml.safe_load(handle)
     content = Path(settings["PATH"]).resolve()
-    repo = Path(settings.get("BANTIN_ADMIN_REPO") or content.parent).resolve()
+    editor = editor_settings.read(settings)
+    repo = Path(editor.admin_repo or content.parent).resolve()
     content_folder = os.path.relpath(content, repo).replace(os.sep, "/")
-    backend = settings.get("BANTIN_ADMIN_BACKEND")
+    backend = editor.admin_backend
     if backend:
         # A shared Git server (docs/soan-thao-gitea.md): staff log in, every save is a commit.
         config["backend"] = dict(backend)
         config.pop("local_backend", None)
     else:
-        config["local_backend"] = {"url": settings.get("BANTIN_DECAP_SERVER", DEFAULT_DECAP_SERVER)}
+        config["local_backend"] = {"url": editor.decap_server}
     config["media_folder"] = _in_content(config["media_folder"], content_folder)
     logo = (settings.get("AGENCY") or {}).get("logo")
     if logo:
@@ -274,7 +275,7 @@ def editor_config(settings) -> dict:
     categories = list(frontmatter_settings.read(settings).categories)
     fixed = {
         "thong_bao": settings.get("BANTIN_ANNOUNCEMENT_CATEGORY"),
-        "van_ban": settings.get("BANTIN_DOCUMENT_CATEGORY"),
+        "van_ban": editor.document_category,
     }
     urls = {
         "article": settings.get("ARTICLE_URL", "{date:%Y}/{date:%m}/{slug}/"),
@@ -353,7 +354,7 @@ def write_admin(output: Path, settings) -> None:
             config, handle, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=100
         )
     (target / "bantin-editor.css").write_text(editor_styles(config), encoding="utf-8")
-    bundle = Path(settings.get("BANTIN_ADMIN_BUNDLE") or DEFAULT_BUNDLE)
+    bundle = editor_settings.read(settings).admin_bundle
     if bundle.exists():
         shutil.copyfile(bundle, target / bundle.name)
     _guide_pages(target / "huong-dan")

@@ -59,6 +59,7 @@ from bantin_frontmatter.fields import schema
 from bantin_frontmatter.loader import StrictLoader
 from bantin_frontmatter.reader import PROBLEMS_KEY, BantinMarkdownReader
 
+from . import settings as editor_settings
 from .roundtrip import merge_entry, merge_front, split_entry
 
 MEDIA_ROOTS = tuple(ALLOWED)  # images, documents
@@ -87,7 +88,7 @@ class EditorBackend:
     def __init__(self, settings, *, now=None):
         self.settings = settings
         self.content = Path(settings["PATH"]).resolve()
-        repo = settings.get("BANTIN_ADMIN_REPO") or self.content.parent
+        repo = editor_settings.read(settings).admin_repo or self.content.parent
         self.repo = Path(repo).resolve()
         prefix = os.path.relpath(self.content, self.repo).replace(os.sep, "/")
         self.prefix = "" if prefix == "." else prefix + "/"

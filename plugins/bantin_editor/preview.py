@@ -22,11 +22,27 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 PREVIEW_DIR = "__preview"
 STATUS_FILE = f"{PREVIEW_DIR}/build.json"
 DRAFTS_PAGE = f"{PREVIEW_DIR}/ban-nhap/index.html"
+#: Where the build finds the pages open in the preview (``live.OpenPages``): a key of the
+#: settings (so of the build's context), not a setting (no BANTIN_ prefix, a dot: nobody sets
+#: it, no template names it).
+OPEN_KEY = "bantin_editor.open"
 
 
-def build_status(build_id: str, seconds: float, problems: list[dict], drafts: int = 0) -> bytes:
+def build_status(
+    build_id: str,
+    seconds: float,
+    problems: list[dict],
+    drafts: int = 0,
+    stage: str = "done",
+    pages: list[str] = (),
+    pages_finished: int | None = None,
+) -> bytes:
     """The JSON the browser polls: which build this is, how long it took, what is wrong,
-    how many drafts and scheduled posts the drafts page lists."""
+    how many drafts and scheduled posts the drafts page lists.
+
+    ``stage``: ``"page"`` when only the open ``pages`` (output paths) are written yet, with
+    the problems found so far; ``"done"`` when the whole site is, with all its problems.
+    ``pages_finished`` (ms since 1970): when the open pages were written."""
     # "finished" (ms since 1970): a page requested before it may predate the build (preview.js).
     status = {
         "build": build_id,
@@ -35,6 +51,9 @@ def build_status(build_id: str, seconds: float, problems: list[dict], drafts: in
         "problems": problems,
         "drafts": drafts,
         "drafts_url": DRAFTS_PAGE.removesuffix("index.html"),
+        "stage": stage,
+        "pages": list(pages),
+        "pages_finished": pages_finished,
     }
     return json.dumps(status, ensure_ascii=False, indent=1).encode("utf-8")
 

@@ -1,19 +1,34 @@
 /* Live preview (make devserver): reload after each rebuild, show content problems as a banner.
  * The bantin_editor plugin writes __preview/build.json after every build: {build, finished,
  * seconds, problems: [{source, line, field, message, found, expected, hint, draft, text}],
- * drafts, drafts_url}: a draft's problems are marked and never block the rest. Pages do
- * not name the build that wrote them (bantin_build reuses unchanged pages across builds): the
- * page reloads when a build finishes after it was requested. Preview only. */
+ * drafts, drafts_url, stage, pages, pages_finished}: a draft's problems are marked and never
+ * block the rest. stage "page": only the open pages listed in "pages" are written yet (at
+ * pages_finished), with the problems found so far; "done": the whole site, every problem.
+ * The preview's server (bantin_editor/live.py) answers __preview/doi?build=…&page=… as soon as
+ * the status changes (a long poll; it also learns which page is open); another server (make
+ * admin) gets the status polled. Pages do not name the build that wrote them (bantin_build
+ * reuses unchanged pages across builds): the page reloads when its page was written after it
+ * was requested. Preview only. */
 (function () {
   "use strict";
   var holder = document.getElementById("bt-preview");
   if (!holder || !window.fetch) return;
   var statusUrl = holder.getAttribute("data-status");
-  // When this page was requested: a build that finished later may have rewritten it.
+  // When this page was served (its response began; else when it was asked for): a build that
+  // finished later may have rewritten it. The preview's server holds a page while a build
+  // writes it, so a page served after the build is that build's.
   var requestedAt = (window.performance && performance.timeOrigin) || Date.now();
+  var navigation = window.performance && performance.getEntriesByType &&
+    performance.getEntriesByType("navigation")[0];
+  if (navigation && navigation.responseStart > 0) requestedAt += navigation.responseStart;
   var RELOADED = "bt-preview-reloaded";
-  var seenBuild = null;
-  var INTERVAL = 1000;
+  var seenKey = null;
+  var root = statusUrl.replace(/__preview\/build\.json$/, "");
+  var waitUrl = root + "__preview/doi";
+  var longPoll = true;
+  var INTERVAL = 250; // polling the status when the server cannot wait (make admin)
+  var name = decodeURIComponent(location.pathname).replace(/^\//, "");
+  if (name === "" || /\/$/.test(name)) name += "index.html";
 
   var STYLE =
     ".bt-preview{position:fixed;left:0;right:0;bottom:0;z-index:1000;max-height:45vh;overflow:auto;" +
@@ -56,7 +71,6 @@
 
   function draftsLink(status) {
     // The drafts page (__preview/ban-nhap/): every draft and scheduled post, with its problems.
-    var root = statusUrl.replace(/__preview\/build\.json$/, "");
     var paragraph = document.createElement("p");
     var link = text("a", "Bản nháp và bài hẹn giờ đăng (" + (status.drafts || 0) + ")");
     link.href = root + (status.drafts_url || "__preview/ban-nhap/");
@@ -121,27 +135,64 @@
     }, function () { show(status, true); });
   }
 
+  function keyOf(status) {
+    return status.build + ":" + (status.stage || "done");
+  }
+
+  // When this page's file was last written by the build the status speaks of (ms), or null
+  // when it is not written yet (only the open pages are, and not this one).
+  function writtenAt(status) {
+    if ((status.pages || []).indexOf(name) >= 0) return status.pages_finished || status.finished;
+    return status.stage === "page" ? null : status.finished;
+  }
+
+  function seen(status) {
+    var key = keyOf(status);
+    if (key === seenKey) return;
+    seenKey = key;
+    var written = writtenAt(status);
+    if (written === null) return; // the rest of the site is being built: wait for it
+    // Once per build stage (remembered for this tab), so a clock ahead cannot loop.
+    if (written > requestedAt && remembered() !== key) {
+      remember(key);
+      onNewBuild(status);
+    } else show(status, false);
+  }
+
+  function wait() {
+    var url = waitUrl + "?build=" + encodeURIComponent(seenKey || "") +
+      "&page=" + encodeURIComponent(location.pathname);
+    get(url).then(function (response) {
+      if (response.status === 404) {
+        longPoll = false;
+        return null;
+      }
+      return response.status === 200 ? response.json() : null;
+    }).then(function (status) {
+      if (status) seen(status);
+      setTimeout(next, 0);
+    }, function () {
+      setTimeout(next, 1000); // the server restarts: try again
+    });
+  }
+
   function poll() {
     get(statusUrl).then(function (response) {
       return response.ok ? response.json() : null;
     }).then(function (status) {
-      if (status && status.build !== seenBuild) {
-        var first = seenBuild === null;
-        seenBuild = status.build;
-        if (!first) onNewBuild(status);
-        else if (status.finished > requestedAt && remembered() !== status.build) {
-          // Once per build (remembered for this tab), so a clock ahead cannot loop.
-          remember(status.build);
-          onNewBuild(status);
-        } else show(status, false);
-      }
+      if (status) seen(status);
     }, function () { /* building, or the server restarts: try again */ }).then(function () {
-      setTimeout(poll, INTERVAL);
+      setTimeout(next, INTERVAL);
     });
+  }
+
+  function next() {
+    if (longPoll) wait();
+    else poll();
   }
 
   holder.hidden = true;
   holder.className = "bt-preview";
   addStyle();
-  poll();
+  next();
 })();

@@ -1,0 +1,262 @@
+"""``make devserver``: the live preview. Build, serve the output, rebuild after every save.
+
+    python -m bantin_editor.live CONTENT -o OUTPUT -s pelicanconf.py [-b HOST] [-p PORT]
+        [--no-serve] -e BANTIN_PREVIEW=true …
+
+Pelican's command-line options (its ``-e``, ``-s``, ``-o``, …). What differs from ``pelican
+-lr`` (Pelican's autoreload), and why (issue 18 §5, measured in bench/preview_bench.py):
+
+- **One file watcher for the whole session** (watchfiles, as Pelican uses). Pelican starts a
+  new watcher after each build, so a file saved while a build runs was never rebuilt; here it
+  starts the next build as soon as this one ends.
+- **The page is told at once.** ``/__preview/doi?build=ID&page=PATH`` (see ``preview.js``)
+  answers when ``__preview/build.json`` names another build or stage, or after 20 s: a long
+  poll instead of fetching the status every second. It also says which page is open.
+- **The open page first.** The build gets the open pages (:class:`OpenPages`, in its settings
+  under :data:`OPEN_KEY`); the plugin renders each as soon as everything it shows is known,
+  writes it, and says so in the status (``"stage": "page"``) before the rest of the site
+  (:func:`bantin_editor.write_open_page`). Every other page waits, served only when the whole
+  build is done: nothing served disagrees with its source.
+
+Staff run it through ``make devserver``; ``make admin`` runs it with ``--no-serve`` next to
+the editor's server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import json
+import logging
+import os
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from pelican import DEFAULT_LOG_HANDLER, get_instance, init_logging, parse_arguments
+from pelican.server import ComplexHTTPRequestHandler
+from pelican.utils import FileChangeFilter
+
+from .preview import OPEN_KEY, STATUS_FILE
+
+logger = logging.getLogger(__name__)
+
+#: The long poll's address and how long it waits before answering «nothing new».
+WAIT_PATH = "/__preview/doi"
+WAIT_SECONDS = 20.0
+#: A page not heard from for this long is no longer open.
+OPEN_FOR = 60.0
+
+
+class OpenPages:
+    """The pages open in a browser now (output paths, ``2021/03/slug/index.html``), and the
+    build's progress the server waits on. Shared by the server's threads and the build."""
+
+    def __init__(self, output: str):
+        self.output = Path(output)
+        self._seen: dict[str, float] = {}
+        self._changed = threading.Condition()
+        self.building = False
+        #: The open pages this build has written already (the rest of the site is not yet).
+        self.fresh: set[str] = set()
+
+    def __repr__(self) -> str:  # constant: the page cache hashes the settings' text
+        return "OpenPages()"
+
+    def __reduce__(self):  # Pelican's content cache pickles settings: never the live state
+        return (_empty_pages, ())
+
+    def visit(self, url_path: str) -> None:
+        name = url_path.lstrip("/")
+        if not name or name.endswith("/"):
+            name += "index.html"
+        with self._changed:
+            self._seen[name] = time.monotonic()
+
+    def names(self) -> frozenset[str]:
+        """The output paths of the pages open now."""
+        now = time.monotonic()
+        with self._changed:
+            return frozenset(n for n, t in self._seen.items() if now - t < OPEN_FOR)
+
+    def start(self) -> None:
+        with self._changed:
+            self.building = True
+            self.fresh = set()
+
+    def written(self, name: str) -> None:
+        """The build wrote the open page ``name``: it may be served before the build ends."""
+        with self._changed:
+            self.fresh.add(name)
+            self._changed.notify_all()
+
+    def finish(self) -> None:
+        with self._changed:
+            self.building = False
+            self._changed.notify_all()
+
+    def notify(self) -> None:
+        """The status changed (a build or its open page finished): answer the waiting pages."""
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait(self, timeout: float) -> None:
+        with self._changed:
+            self._changed.wait(timeout)
+
+    def status(self) -> bytes:
+        try:
+            return (self.output / STATUS_FILE).read_bytes()
+        except OSError:
+            return b""
+
+
+def _empty_pages() -> OpenPages:
+    return OpenPages("")
+
+
+def status_key(raw: bytes) -> str:
+    """What a page compares: the build id and its stage (``build:stage``)."""
+    try:
+        status = json.loads(raw)
+    except ValueError:
+        return ""
+    return f"{status.get('build', '')}:{status.get('stage', 'done')}"
+
+
+class PreviewHandler(ComplexHTTPRequestHandler):
+    """Pelican's handler (``/a/b`` → ``a/b.html`` …) plus the long poll; quiet for both."""
+
+    pages: OpenPages
+
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == WAIT_PATH:
+            return self._wait(urllib.parse.parse_qs(url.query))
+        self._hold(url.path)
+        return super().do_GET()
+
+    def do_HEAD(self):
+        self._hold(urllib.parse.urlsplit(self.path).path)
+        return super().do_HEAD()
+
+    def _hold(self, path: str) -> None:
+        """While a build runs, answer only for the open pages (written first) and files that
+        are not pages and exist (the styles, the preview's script and status, photos); any
+        other request waits for the end of the build: an old page would disagree with its
+        source, a missing photo may be on its way."""
+        deadline = time.monotonic() + 120
+        while self.pages.building and time.monotonic() < deadline:
+            name = path.lstrip("/")
+            if not name or name.endswith("/"):
+                name += "index.html"
+            if name in self.pages.fresh:
+                return
+            if not name.endswith(".html") and (self.pages.output / name).is_file():
+                return
+            self.pages.wait(0.5)
+
+    def _wait(self, query: dict) -> None:
+        known = query.get("build", [""])[0]
+        for page in query.get("page", []):
+            self.pages.visit(page)
+        deadline = time.monotonic() + WAIT_SECONDS
+        raw = self.pages.status()
+        # No status while a build has just emptied the output folder: wait for the new one.
+        while (not raw or status_key(raw) == known) and time.monotonic() < deadline:
+            self.pages.wait(min(0.5, max(0.0, deadline - time.monotonic())))
+            raw = self.pages.status()
+        if not raw:
+            self.send_response(204)  # still no status: the page asks again
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def log_message(self, msg_format, *args):
+        pass  # one line per request would bury the build's messages
+
+
+def serve(pages: OpenPages, host: str, port: int) -> http.server.ThreadingHTTPServer:
+    handler = type("Handler", (PreviewHandler,), {"pages": pages, "base_path": str(pages.output)})
+    http.server.ThreadingHTTPServer.allow_reuse_address = True
+    server = http.server.ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"Xem trước tại http://{host}:{port}/ — Ctrl-C để dừng.", flush=True)
+    return server
+
+
+def watched_paths(settings_file: str, settings: dict) -> list[str]:
+    """What Pelican's autoreload watches: the settings file, the theme, the content."""
+    content = settings.get("PATH", "")
+    candidates = [settings_file, settings.get("THEME", ""), content]
+    candidates += [os.path.join(content, p) for p in settings.get("STATIC_PATHS", [])]
+    paths = {os.path.abspath(p) for p in candidates if p and os.path.exists(p)}
+    # watchfiles watches folders recursively: a folder inside another is watched already.
+    return sorted(p for p in paths if not any(p.startswith(q + os.sep) for q in paths))
+
+
+def build(pelican, pages: OpenPages | None) -> None:
+    if pages is not None:
+        pelican.settings[OPEN_KEY] = pages
+        pages.start()
+    try:
+        pelican.run()
+    except SystemExit as stop:  # the build's verdict (make html); the preview goes on
+        logger.debug("build ended with %s", stop)
+    except Exception as error:  # as Pelican's autoreload: say it, wait for the next save
+        logger.warning("Lỗi khi dựng: %s", error, exc_info=pelican.settings.get("DEBUG"))
+    finally:
+        if pages is not None:
+            pages.finish()
+
+
+def main(argv=None) -> None:
+    import watchfiles
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    serving = "--no-serve" not in argv
+    argv = [a for a in argv if a not in ("--no-serve", "-l", "-r", "--listen", "--autoreload")]
+    args = parse_arguments(["-l", *argv] if serving else argv)
+    init_logging(level=args.verbosity, fatal=args.fatal, handler=DEFAULT_LOG_HANDLER)
+    pelican, settings = get_instance(args)
+    pages = OpenPages(settings["OUTPUT_PATH"]) if serving else None
+    server = (
+        serve(pages, settings.get("BIND") or "127.0.0.1", settings.get("PORT") or 8000)
+        if serving
+        else None
+    )
+    settings_file = os.path.abspath(args.settings) if args.settings else ""
+    try:
+        build(pelican, pages)
+        # One watcher for the session: what changes during a build is kept for the next.
+        for changes in watchfiles.watch(
+            *watched_paths(settings_file, settings),
+            watch_filter=FileChangeFilter(ignore_file_patterns=set(settings["IGNORE_FILES"])),
+            debounce=1600,
+            step=20,
+            rust_timeout=0,
+        ):
+            changed = sorted({path for _, path in changes})
+            if settings_file in changed:
+                pelican, settings = get_instance(args)
+            print(f"\nĐã lưu: {', '.join(changed)}. Dựng lại…", flush=True)
+            build(pelican, pages)
+    except KeyboardInterrupt:
+        print("Đã dừng xem trước.", flush=True)
+    finally:
+        if server is not None:
+            with contextlib.suppress(Exception):
+                server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
