@@ -269,3 +269,19 @@ def test_standby_workers_do_not_keep_other_processes_pipes_open():
     finally:
         os.close(read_end)
         workers.close()
+
+
+def _nap_and_pid(seconds):
+    import time
+
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_run_calls_gives_a_worker_held_up_by_a_long_call_no_more_calls():
+    """Calls go to whichever worker has fewer than two under way: the quick calls are not
+    queued behind the long one (concurrent.futures' pools share work the same way)."""
+    pids = run_calls([(_nap_and_pid, (2.0,))] + [(_nap_and_pid, (0.01,))] * 12, 2)
+    held_up = pids[0]
+    assert pids.count(held_up) <= 2, "the long call and at most the one sent with it"
+    assert len(set(pids)) == 2

@@ -27,6 +27,7 @@ from pelican import cache, contents, generators, utils
 
 from bantin_core.files import pickle_atomically
 from bantin_core.forked import Forked
+from bantin_core.state import build_state
 
 from . import output
 from . import pelican_copies as copies
@@ -116,13 +117,15 @@ def _remembered_file_stamp(self, filename):
 
     The cache object lives for one build (Pelican makes new readers for each), and the
     preread, the cache look-up and the cache store each asked for it again. Across builds,
-    :data:`STAT_STAMPS` keeps the stamp of files whose status did not change.
+    :class:`StatStamps` (one per build, in its state) keeps the stamp of files whose status did
+    not change.
     """
     stamps = self.__dict__.setdefault("_bantin_stamps", {})
     try:
         return stamps[filename]
     except KeyError:
-        stamp = stamps[filename] = STAT_STAMPS.stamp(self, filename)
+        stat_stamps = build_state(self.settings).setdefault(STAT_STAMPS, StatStamps())
+        stamp = stamps[filename] = stat_stamps.stamp(self, filename)
         return stamp
 
 
@@ -204,12 +207,13 @@ class StatStamps:
             self.changed = True
         if self.changed:
             pickle_atomically(self.path, self.entries)
-        # The next build (the live preview's, in this process) starts from the file.
-        self.path, self.entries, self.seen, self.changed = None, {}, set(), False
 
 
 _STATUS = struct.Struct("<QQQqq")
-STAT_STAMPS = StatStamps()
+#: Keys in the build's state: its :class:`StatStamps`, the caches being written in the
+#: background (bantin_build waits for them when the build's output is done).
+STAT_STAMPS = "bantin_build.stat_stamps"
+CACHE_WRITERS = "bantin_build.cache_writers"
 
 
 _relative_source_path = contents.Content.get_relative_source_path
@@ -277,11 +281,8 @@ def _save_cache_if_changed(self):
     if not path or not hasattr(os, "fork"):
         _save_cache(self)
         return
-    CACHE_WRITERS.append(Forked([functools.partial(_write_cache, self, path)], "Saving a cache"))
-
-
-#: Caches being written in the background; bantin_build waits for them when the build ends.
-CACHE_WRITERS: list[Forked] = []
+    writer = Forked([functools.partial(_write_cache, self, path)], "Saving a cache")
+    build_state(self.settings).setdefault(CACHE_WRITERS, []).append(writer)
 
 
 def _write_cache(cacher, path: str) -> str | None:
@@ -299,10 +300,10 @@ def _write_cache(cacher, path: str) -> str | None:
     return None
 
 
-def wait_for_cache_writers() -> None:
+def wait_for_cache_writers(settings: dict) -> None:
     """End of the build: every cache written (a failure only warns, as in Pelican)."""
-    while CACHE_WRITERS:
-        for problem in CACHE_WRITERS.pop().wait():
+    for writer in build_state(settings).pop(CACHE_WRITERS, []):
+        for problem in writer.wait():
             if problem:
                 logger.warning("Không ghi được bộ nhớ đệm %s", problem)
 
@@ -343,8 +344,10 @@ def end_of_output(writer: BantinWriter) -> None:
     """Every page written, the caches saved, the old output removed: done here, before any
     ``finalized`` receiver runs, so none of them depends on the order Pelican runs them in
     (bantin_core's verdict may end the build there)."""
-    STAT_STAMPS.save()
-    wait_for_cache_writers()
+    stat_stamps = build_state(writer.settings).pop(STAT_STAMPS, None)
+    if stat_stamps is not None:
+        stat_stamps.save()
+    wait_for_cache_writers(writer.settings)
     output.wait(writer.settings)
     writer.prune_cache()
     logger.info(

@@ -39,16 +39,6 @@ logger = logging.getLogger(__name__)
 #: Set in the build's context from the first page written, when every generator has settled
 #: its metadata: content URLs may be remembered from then on (pelican_fixes).
 URLS_FINAL = "bantin_urls_final"
-#: Output folder → {page (path in the output) → its key} of the last build there. A page's
-#: bytes are a function of its key (what the page cache relies on): bantin_search uses it to
-#: skip reading pages it has seen.
-PAGE_KEYS: dict[str, dict[str, str]] = {}
-
-
-def page_keys(output_path: str) -> dict[str, str]:
-    """{page path in ``output_path`` → key} of the pages the last build wrote there (empty
-    where the page cache is off)."""
-    return PAGE_KEYS.get(os.path.abspath(output_path), {})
 
 
 class BantinWriter(Writer):
@@ -72,7 +62,6 @@ class BantinWriter(Writer):
         self._build_digest: str | None = None
         self._site_digest: str | None = None
         self.stats = {"rendered": 0, "reused": 0}
-        self._keys_by_name = PAGE_KEYS[os.path.abspath(output_path)] = {}
 
     # --- keys -----------------------------------------------------------------------------
 
@@ -194,8 +183,6 @@ class BantinWriter(Writer):
         self._written_files.add(path)
         key = self._page_key(template, name, base, extras)
         self._jobs[path] = (template, base, extras, key)
-        if key is not None:  # by the name pages are saved as (what bantin_search looks up)
-            self._keys_by_name[name] = key
         # signals.content_written.send(path, ...), without blinker working out the receivers
         # again for each of 11,000 pages (a path as sender has no receivers of its own).
         if self._written_receivers is None:

@@ -201,15 +201,63 @@ class Standby:
         answers = [self._done.pop(number) for number in numbers]
         for number in numbers:
             self._owner.pop(number, None)
-        for kind, value in answers:
-            if kind == "error":
-                error, text = value
-                if error is None:
-                    raise RuntimeError(f"{self.what} failed in a worker process:\n{text}")
-                # The call's own exception, with the worker's traceback as its cause (as
-                # concurrent.futures does).
-                raise error from _RemoteTraceback(text)
-        return [value for _kind, value in answers]
+        return [self._value(kind, value) for kind, value in answers]
+
+    def _value(self, kind: str, value):
+        """A call's result, or its error raised here."""
+        if kind == "ok":
+            return value
+        error, text = value
+        if error is None:
+            raise RuntimeError(f"{self.what} failed in a worker process:\n{text}")
+        # The call's own exception, with the worker's traceback as its cause (as
+        # concurrent.futures does).
+        raise error from _RemoteTraceback(text)
+
+    def run_each(
+        self, calls: list[tuple[Callable, tuple]], step: Callable[[int], None] | None = None
+    ) -> list:
+        """Run ``calls`` and return their results in order, a call sent to a worker whenever it
+        has fewer than two under way: a worker slowed down (a long call, the machine's other
+        work) is given fewer, so all end together. ``step(position)`` as each call ends. The
+        first call that failed raises its exception here, once the calls under way ended."""
+        results: list = [None] * len(calls)
+        todo = iter(enumerate(calls))
+        position_of: dict[int, int] = {}
+        under_way = {worker: 0 for worker in self.workers}
+        failed = None
+
+        def feed(worker: _Worker) -> None:
+            for position, (function, args) in todo:  # the next call, if any
+                number, self._next = self._next, self._next + 1
+                position_of[number], self._owner[number] = position, worker
+                under_way[worker] += 1
+                self._send(worker, [(number, function, args)])
+                return
+
+        for worker in self.workers * 2:
+            feed(worker)
+        while position_of:
+            busy = [worker for worker in self.workers if under_way[worker]]
+            readable, _, _ = select.select([worker.answers for worker in busy], [], [])
+            for worker in busy:
+                if worker.answers in readable and not self._take(worker):
+                    raise RuntimeError(f"{self.what}: a worker process ended without a report")
+            for number in [n for n in position_of if n in self._done]:
+                position, worker = position_of.pop(number), self._owner.pop(number)
+                under_way[worker] -= 1
+                kind, value = self._done.pop(number)
+                if kind == "ok":
+                    results[position] = value
+                    if step:
+                        step(position)
+                else:
+                    failed = failed or (kind, value)
+                if failed is None:
+                    feed(worker)
+        if failed is not None:
+            self._value(*failed)
+        return results
 
     def close(self) -> None:
         """End the workers and wait for them (a call under way is finished first)."""
@@ -235,14 +283,13 @@ class _RemoteTraceback(Exception):
 def run_calls(
     calls: list[tuple[Callable, tuple]],
     workers: int,
-    weights: list[float] | None = None,
     step: Callable[[int], None] | None = None,
     what: str = "Work",
 ) -> list:
     """Run ``calls`` (``(function, args)``) now and return their results in order: on
-    ``workers`` processes forked for them (a :class:`Standby` closed at the end), or in this
-    process when one is enough (``workers`` ≤ 1, one call, no ``os.fork``). ``weights`` and
-    ``step`` as for :meth:`Standby.submit` and :meth:`Standby.results`."""
+    ``workers`` processes forked for them (:meth:`Standby.run_each`, the workers closed at the
+    end), or in this process when one is enough (``workers`` ≤ 1, one call, no ``os.fork``).
+    ``step(position)`` is called as each call ends."""
     count = min(workers, len(calls))
     if count <= 1 or not hasattr(os, "fork"):
         results = []
@@ -253,7 +300,7 @@ def run_calls(
         return results
     standby = Standby(count, what=what)
     try:
-        return standby.results(standby.submit(calls, weights), step=step)
+        return standby.run_each(calls, step)
     finally:
         standby.close()
 

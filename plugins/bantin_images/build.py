@@ -209,19 +209,18 @@ class Progress:
         sys.stderr.flush()
 
 
-def run_jobs(jobs: list, workers: int, counts: list[int] | None = None, weights=None) -> list:
+def run_jobs(jobs: list, workers: int, counts: list[int] | None = None) -> list:
     """Run ``(function, args)`` jobs on ``workers`` processes (bantin_core.forked.run_calls: one
     process when ``workers`` is 1); results in job order.
 
-    ``counts``: how many photos or cards each job does, for the progress line (1 each if None);
-    ``weights``: each job's expected cost, to share them out (equal if None).
+    ``counts``: how many photos or cards each job does, for the progress line (1 each if None).
     """
     if not jobs:
         return []
     counts = counts or [1] * len(jobs)
     progress = Progress(sum(counts))
     return forked.run_calls(
-        jobs, workers, weights, step=lambda i: progress.step(counts[i]), what="Photo work"
+        jobs, workers, step=lambda i: progress.step(counts[i]), what="Photo work"
     )
 
 
@@ -280,11 +279,9 @@ class ImageBuild:
         if self.standby is not None:
             return self._run_on_standby(photo_jobs, pending, card_jobs)
         # No standby workers (one core, or an ImageBuild made on its own): photos and cards
-        # together, one set of workers and one progress line. Shared out by expected cost in
-        # milliseconds: ≈ 1 ms per 10 kB of photo file (a 3 MB photo: 0.3 s), ≈ 1 ms a card.
+        # together, one set of workers and one progress line.
         counts = [1] * len(photo_jobs) + card_counts
-        weights = [_size(args[0]) / 10_000 for _function, args in photo_jobs] + card_counts
-        results = run_jobs(photo_jobs + card_jobs, self.config.workers, counts, weights)
+        results = run_jobs(photo_jobs + card_jobs, self.config.workers, counts)
         self.take_photos(pending, results[: len(photo_jobs)])
         self.fill_pages()
         self.publish()

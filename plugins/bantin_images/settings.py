@@ -27,11 +27,6 @@ DEFAULTS = {
     "BANTIN_IMAGES_PUBLISH_AS_IS": [],
     # Derivatives live here, outside output/; None: <CACHE_PATH>/bantin-images.
     "BANTIN_IMAGES_CACHE_PATH": None,
-    # How wide a photo shows (the <img sizes> attribute): single photos, then gallery photos.
-    "BANTIN_IMAGES_SIZES": "(min-width: 50rem) 46rem, calc(100vw - 2rem)",
-    "BANTIN_IMAGES_GALLERY_SIZES": (
-        "(min-width: 50rem) 22.5rem, (min-width: 30rem) calc(50vw - 1.5rem), calc(100vw - 2rem)"
-    ),
     # Share cards (og:image) for articles without a photo.
     "BANTIN_SHARE_CARDS": True,
     # None: <THEME>/fonts/NotoSans-Bold-vi.ttf. Must cover Vietnamese.
@@ -40,9 +35,16 @@ DEFAULTS = {
     "BANTIN_SHARE_CARD_LOGO": None,
     # Colours of the card, see cards.CardStyle.
     "BANTIN_SHARE_CARD_STYLE": {},
-    # Where cards are published, under the output folder.
-    "BANTIN_SHARE_CARD_FOLDER": "images/chia-se",
 }
+
+#: How wide a photo shows (the <img sizes> attribute), single photos then gallery photos: the
+#: widths the theme's stylesheet gives them (theme/static/css/bantin.css), changed with it.
+SIZES = "(min-width: 50rem) 46rem, calc(100vw - 2rem)"
+GALLERY_SIZES = (
+    "(min-width: 50rem) 22.5rem, (min-width: 30rem) calc(50vw - 1.5rem), calc(100vw - 2rem)"
+)
+#: Where share cards are published, under the output folder.
+CARD_FOLDER = "images/chia-se"
 
 
 class SettingsError(ValueError):
@@ -121,8 +123,8 @@ def read_config(settings: dict, output_path: str) -> Config:
         # One process while the engine room is off (bantin_core.settings).
         workers=engine.workers(settings),
         siteurl=settings.get("SITEURL", "").rstrip("/"),
-        sizes=s["BANTIN_IMAGES_SIZES"],
-        gallery_sizes=s["BANTIN_IMAGES_GALLERY_SIZES"],
+        sizes=SIZES,
+        gallery_sizes=GALLERY_SIZES,
         private_paths=tuple(p.strip("/") for p in s["BANTIN_IMAGES_PATHS"]),
         publish_as_is=frozenset(publish_as_is),
         publish_originals=bool(s["BANTIN_IMAGES_PUBLISH_ORIGINALS"]),
@@ -130,7 +132,7 @@ def read_config(settings: dict, output_path: str) -> Config:
         card_font=font,
         card_logo=os.path.join(content_path, logo.lstrip("/")) if logo else None,
         card_style=CardStyle(**s["BANTIN_SHARE_CARD_STYLE"]),
-        card_folder=s["BANTIN_SHARE_CARD_FOLDER"].strip("/"),
+        card_folder=CARD_FOLDER,
         agency_name=agency.get("name") or settings.get("SITENAME", ""),
         site_host=public_url.split("://", 1)[-1].rstrip("/"),
     )
