@@ -7,13 +7,19 @@ returning first.
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from bantin_search import indexer, pagefind_executable
-from tests.conftest import SITES, build_site
+from tests.conftest import ROOT, SITES, build_site
+from tests.test_devserver_preview import _free_port
 from tests.test_search_index import decode
 
 pytestmark = pytest.mark.slow
@@ -95,3 +101,52 @@ def test_a_newer_preview_build_stops_the_older_indexer(tmp_path, monkeypatch):
     wait_for(lambda: finished(output))
     assert indexed_pages(output) == marked_pages(output)
     assert [p.name for p in output.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def _words(output: Path) -> set[str]:
+    try:
+        return set(decode(output / "pagefind")["vi"]["words"])
+    except (OSError, KeyError, ValueError):  # no bundle yet, or one being put in place
+        return set()
+
+
+def test_the_devserver_indexes_a_saved_edit_in_the_background(tmp_path):
+    """`make devserver` (bantin_editor.live): a save rebuilds the site, and the search index
+    follows with the new words, whole."""
+    content = tmp_path / "content"
+    shutil.copytree(SITES / "search", content)
+    output = tmp_path / "output"
+    command = [sys.executable, "-m", "bantin_editor.live", str(content), "-o", str(output)]
+    command += ["-s", str(ROOT / "pelicanconf.py"), "-b", "127.0.0.1", "-p", str(_free_port())]
+    command += ["-e", *PREVIEW, f'CACHE_PATH="{tmp_path / "cache"}"']
+    command += [f'BANTIN_PROBLEMS_FILE="{tmp_path / "problems.json"}"']
+    with open(tmp_path / "devserver.log", "w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_for(lambda: "dau" in _words(output), 120)
+        article = content / "articles" / "2022" / "so-ket.md"
+        article.write_text(
+            article.read_text(encoding="utf-8") + "\nĐoàn khảo sát xuongmaymoi làm việc.\n",
+            encoding="utf-8",
+        )
+        log = tmp_path / "devserver.log"
+        # The watcher starts after the first build: saved again until a rebuild is seen.
+        touched = [time.monotonic()]
+
+        def rebuilding() -> bool:
+            if "Đã lưu" in log.read_text(encoding="utf-8"):
+                return True
+            if time.monotonic() - touched[0] > 3:
+                article.touch()
+                touched[0] = time.monotonic()
+            return False
+
+        wait_for(rebuilding, 60)
+        wait_for(lambda: "xuongmaymoi" in _words(output), 120)
+        wait_for(lambda: finished(output))
+        assert indexed_pages(output) == marked_pages(output)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
