@@ -31,11 +31,7 @@ SETTING = re.compile(r"\bBANTIN_[A-Z0-9_]*[A-Z0-9]\b")
 
 #: Plugins whose owners are still converting them to the convention: names only they mention
 #: are not required to be declared yet, and they need no settings.py yet. Shrinks to empty.
-NOT_YET = {
-    # Reads only bantin_core's settings (the engine switch, the process count), named in its
-    # docstrings: it has none of its own to declare.
-    "bantin_build",
-}
+NOT_YET: set[str] = set()
 #: Which plugin declares a setting, where that is not the plugin(s) mentioning it: by prefix,
 #: or by name for one read outside plugins/ (only used to excuse names while it is in NOT_YET).
 OWNER_BY_PREFIX = {
@@ -179,16 +175,21 @@ def test_every_declared_setting_is_read_somewhere():
 
 
 def test_converted_plugins_keep_their_defaults_in_settings_py_only():
-    """A converted plugin has settings.py; no module keeps an old DEFAULT_SETTINGS table."""
-    left, mentions = [], plugin_mentions()
+    """A plugin reading a setting no other plugin declares has settings.py; no module keeps an
+    old DEFAULT_SETTINGS table. (One that reads only others' settings needs none.)"""
+    left, mentions, owners = [], plugin_mentions(), declared()
     for plugin in plugin_names():
         if plugin in NOT_YET:
             continue
-        if (
-            any(plugin in users for users in mentions.values())
-            and not (PLUGINS / plugin / "settings.py").is_file()
-        ):
-            left.append(f"{plugin}: reads BANTIN_* settings but has no settings.py")
+        own = sorted(
+            name
+            for name, users in mentions.items()
+            if plugin in users
+            and name not in ENVIRONMENT
+            and not any(owner != plugin for owner in owners.get(name, ()))
+        )
+        if own and not (PLUGINS / plugin / "settings.py").is_file():
+            left.append(f"{plugin}: reads {', '.join(own)} but has no settings.py")
         for path in _python_files(PLUGINS / plugin):
             if re.search(r"^DEFAULT_SETTINGS\b", _text(path), re.MULTILINE):
                 left.append(f"{path.relative_to(ROOT)}: DEFAULT_SETTINGS outside settings.py")
