@@ -4,14 +4,23 @@
   with an empty ``SITEURL``: a feed is read by other machines, never from ``localhost``.
 - ``sitemap.xml`` (pelican-sitemap) stamps pages without a date with the time of the build;
   we give it the newest content date instead, so two builds of the same content are identical.
+  pelican-sitemap has no setting for it: we set its generator's ``now``, an attribute of its
+  own code, only on the version this was written against (:data:`SITEMAP_WRITTEN_AGAINST`;
+  tests/test_seo.py fails when the code reading it changes). Any other version: a warning
+  and the build's time, as pelican-sitemap does by itself.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
+import logging
 from urllib.parse import urljoin
 
 from feedgenerator import get_tag_uri
 from pelican import signals
+
+logger = logging.getLogger(__name__)
+SITEMAP_WRITTEN_AGAINST = "1.2.2"
 
 
 def absolute_feed_links(context, feed):
@@ -33,6 +42,17 @@ def stable_sitemap_dates(generators):
     try:
         from pelican.plugins.sitemap import sitemap
     except ImportError:  # sitemap not installed: nothing to steady
+        return
+    installed = importlib.metadata.version("pelican-sitemap")
+    if installed != SITEMAP_WRITTEN_AGAINST:
+        logger.warning(
+            "pelican-sitemap %s không phải bản %s: sitemap.xml ghi giờ dựng cho trang không có "
+            "ngày (pelican-sitemap %s is not %s: undated sitemap entries carry the build time)",
+            installed,
+            SITEMAP_WRITTEN_AGAINST,
+            installed,
+            SITEMAP_WRITTEN_AGAINST,
+        )
         return
     dates = []
     for generator in generators:
