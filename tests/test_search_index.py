@@ -238,3 +238,27 @@ def test_articles_are_filtered_by_their_category_pages_by_none(basic_site):
     assert articles and pages
     assert all(len(found) == 1 and found[0] not in ("misc", "pages") for found in articles.values())
     assert all(found == [] for found in pages.values()), pages
+
+
+def test_a_failing_pagefind_fails_make_html_after_every_receiver_ran(tmp_path):
+    """Pagefind runs in a ``finalized`` receiver that may run after bantin_core judged the
+    build: its problem still fails ``make html`` (exit 1) and is in the problem list."""
+    fake = tmp_path / "pagefind-hong"
+    fake.write_text(FAILING, encoding="utf-8")
+    fake.chmod(0o755)
+    output, problems_file = tmp_path / "output", tmp_path / "problems.json"
+    settings = {"CACHE_PATH": str(tmp_path / "cache"), "BANTIN_PROBLEMS_FILE": str(problems_file)}
+    command = [sys.executable, "-m", "bantin_build", str(SITES / "search"), "-o", str(output)]
+    command += [
+        "-s",
+        "pelicanconf.py",
+        "-e",
+        *(f"{k}={json.dumps(v)}" for k, v in settings.items()),
+    ]
+    env = {**os.environ, "PAGEFIND_BINARY_PATH": str(fake)}
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert result.returncode == 1, result.stderr
+    assert "Sau khi dựng, thêm 1 lỗi trong 1 tệp" in result.stderr
+    assert "Bản dựng KHÔNG đạt: 1 lỗi" in result.stdout + result.stderr
+    listed = json.loads(problems_file.read_text(encoding="utf-8"))
+    assert [p["source"] for p in listed] == [f"{output}/pagefind"]

@@ -8,7 +8,11 @@ pages and shows the problems instead).
 
 The verdict becomes the exit status only once ``Pelican.run`` has returned, every ``finalized``
 receiver having run: no receiver ends the process (Blinker calls receivers in the order they
-were connected, so one that raised would skip every receiver connected after it).
+were connected, so one that raised would skip every receiver connected after it). Nor does the
+verdict depend on that order: a problem reported by a ``finalized`` receiver that ran after
+:func:`finish_build` (a Pagefind that failed) is added by :func:`settle`, which the entry points
+below call after ``Pelican.run`` returned (it prints it, rewrites the problem list and judges
+again).
 
 - ``pelican`` and ``python -m pelican``: pelicanconf.py sets ``PELICAN_CLASS`` (Pelican's own
   setting for this) to :class:`BantinPelican`, whose ``run`` ends, after Pelican's, by raising
@@ -85,7 +89,7 @@ def verdict_of(pelican) -> Verdict | None:
 
 def exit_status(pelican) -> int:
     """The exit status a command line should end with after ``pelican.run()`` returned."""
-    verdict = verdict_of(pelican)
+    verdict = settle(pelican)
     return 1 if verdict is not None and verdict.failed else 0
 
 
@@ -111,7 +115,7 @@ class BantinPelican(Pelican):
     def run(self):
         self.bantin_verdict = None  # the live preview runs many builds on one Pelican object
         super().run()
-        verdict = verdict_of(self)
+        verdict = settle(self)
         if verdict is not None and verdict.failed:
             logger.error("%s", verdict.message)  # the last line, after Pelican's summary
             raise BuildFailed(verdict)
@@ -127,27 +131,57 @@ def start_build(pelican):
         pelican_logger.addHandler(_collector)
 
 
-def finish_build(pelican):
-    """Print every problem together; write them as JSON; record the verdict on ``pelican``."""
+def _judge(pelican) -> tuple[Verdict, list[Problem]]:
+    """The verdict on every problem reported so far; and those the last verdict did not hold."""
     settings = core_settings.read(pelican.settings)
     drafts = state.build_state(pelican.settings).get(DRAFTS, set())
     problems = _mark_drafts(problem_log.sorted(), drafts)
-    # The live preview runs many builds in one process; each reports only its own problems.
-    problem_log.clear()
-    failing = blocking(problems)
-    verdict = Verdict(tuple(problems), len(failing), settings.fail_on_problems)
+    verdict = Verdict(tuple(problems), len(blocking(problems)), settings.fail_on_problems)
+    earlier = verdict_of(pelican)
+    known = set(earlier.problems) if earlier is not None else set()
     pelican.bantin_verdict = verdict
     if settings.problems_file:
         report_path = settings.problems_file
         os.makedirs(os.path.dirname(os.path.abspath(report_path)), exist_ok=True)
         with open(report_path, "w", encoding="utf-8") as handle:
             json.dump([p.as_dict() for p in problems], handle, ensure_ascii=False, indent=1)
-    if not problems:
-        return
+    return verdict, [p for p in problems if p not in known]
+
+
+def _print(problems: list[Problem], heading: str) -> None:
     # Printed plainly, not through the log handler: Rich would wrap each message into a narrow
     # column, and staff copy these lines into their editor's "go to file:line".
     listing = "\n".join(f"- {p.format()}" for p in problems)
-    print(f"\nCó {count_text(problems)}:\n{listing}\n", file=sys.stderr, flush=True)
+    print(f"\n{heading}:\n{listing}\n", file=sys.stderr, flush=True)
+
+
+def settle(pelican) -> Verdict | None:
+    """The build's final verdict, once ``Pelican.run`` has returned: with the problems that
+    ``finalized`` receivers running after :func:`finish_build` reported (printed here)."""
+    if verdict_of(pelican) is None:  # this plugin did not judge: nothing to settle
+        return None
+    if getattr(pelican, "bantin_settled", False):  # settled already (BantinPelican.run)
+        return verdict_of(pelican)
+    verdict, late = _judge(pelican)
+    pelican.bantin_settled = True
+    if late:
+        _print(late, f"Sau khi dựng, thêm {count_text(late)}")
+        if verdict.failed and not isinstance(pelican, BantinPelican):
+            logger.error("%s", verdict.message)  # BantinPelican.run says it, as the last line
+    # The live preview runs many builds in one process; each reports only its own problems.
+    problem_log.clear()
+    return verdict
+
+
+def finish_build(pelican):
+    """Print every problem together; write them as JSON; record the verdict on ``pelican``."""
+    verdict, _ = _judge(pelican)
+    pelican.bantin_settled = False
+    problems = list(verdict.problems)
+    if not problems:
+        return
+    _print(problems, f"Có {count_text(problems)}")
+    failing = blocking(problems)
     if verdict.failed:
         if not isinstance(pelican, BantinPelican):  # else said by its run, as the last line
             logger.error("%s", verdict.message)
