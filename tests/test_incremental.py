@@ -193,7 +193,6 @@ class Site:
             "THEME": str(self.theme),
             "CACHE_PATH": str(cache / "pelican"),
             "BANTIN_IMAGES_CACHE_PATH": str(cache / "images"),
-            "BANTIN_SEARCH_CACHE_PATH": str(cache / "search"),
             "BANTIN_PROBLEMS_FILE": str(cache / "problems.json"),
         }
         command = [sys.executable, "-m", "pelican", str(self.content), "-o", str(out)]
