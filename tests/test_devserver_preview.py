@@ -318,3 +318,10 @@ def test_a_save_shows_its_change_and_never_an_older_page(browser, devserver):
     assert versions[0] == 0 and versions[-1] == 3, titles
     assert all("Hội nghị sơ kết" in t for t in titles), titles  # never an error or empty page
     page.close()
+
+    # What the preview cached (Pelican pickles the settings with each article) loads in
+    # another process: `make html` after `make devserver`, same cache folder.
+    cache = site.parent / "cache"
+    assert any(cache.rglob("*")), "the preview cached nothing"
+    result = build_site(site, site.parent / "html", cache=cache)
+    assert result.returncode == 0, result.stderr

@@ -27,7 +27,6 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import os
 import shutil
 import sys
 import time
@@ -37,7 +36,6 @@ from pelican import signals
 from pelican.utils import get_relative_path, path_to_url
 
 import bantin_core
-from bantin_core import settings as core_settings
 from bantin_core import state
 from bantin_core.files import write_atomically
 from bantin_core.problems import Problem, problem_log
@@ -150,11 +148,14 @@ def write_open_page(generator, content):
 
 
 def _problems_so_far(settings) -> list[dict]:
-    """The problems reported until now (every file is read: the reader's are all there), drafts'
-    marked as bantin_core marks them at the end."""
+    """The problems reported until now, drafts' marked as bantin_core marks them (when the open
+    page is written, every file has been read: the reader's problems are all there)."""
     drafts = state.build_state(settings).get(bantin_core.DRAFTS, set())
-    problems = problem_log.sorted()
-    return [{**p.as_dict(), "draft": True} if p.source in drafts else p.as_dict() for p in problems]
+    marked = (
+        dataclasses.replace(p, draft=True) if p.source in drafts and not p.draft else p
+        for p in problem_log.sorted()
+    )
+    return [p.as_dict() for p in dict.fromkeys(marked)]
 
 
 def _write_status(output, settings, build: PreviewBuild, problems, stage: str, drafts=0):
@@ -226,14 +227,14 @@ def write_drafts_page(output: Path, entries: list[DraftEntry], settings) -> None
     target.write_text(html, encoding="utf-8")
 
 
-def _problems(settings) -> list[dict]:
-    # bantin_core wrote them (whichever receiver runs first: it also writes them first) and
-    # cleared its log; read what it wrote.
-    report = core_settings.read(settings).problems_file
-    if report and os.path.exists(report):
-        with open(report, encoding="utf-8") as handle:
-            return json.load(handle)
-    return [p.as_dict() for p in problem_log.sorted()]
+def _problems(pelican) -> list[dict]:
+    """Every problem of the build, as bantin_core judges it, whichever of its ``finalized``
+    receiver and this one runs first: its verdict when it has judged (it then cleared its
+    log), else its log as it will judge it."""
+    verdict = bantin_core.verdict_of(pelican)
+    if verdict is not None:
+        return [p.as_dict() for p in verdict.problems]
+    return _problems_so_far(pelican.settings)
 
 
 def write_error_pages(output: Path, problems: list[dict], settings) -> int:
@@ -275,6 +276,7 @@ def write_admin_if_changed(output: Path, settings) -> bool:
         if key_file.read_text() == key and (output / "admin/config.yml").exists():
             return False
     admin.write_admin(output, settings)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.write_text(key)
     return True
 
@@ -287,7 +289,7 @@ def finish_build(pelican):
         return
     build = _build(settings)
     output = Path(pelican.output_path)
-    problems = _problems(settings)
+    problems = _problems(pelican)
     (output / PREVIEW_DIR).mkdir(parents=True, exist_ok=True)
     script = output / PREVIEW_DIR / "preview.js"
     source = HERE / "static" / "preview.js"

@@ -33,88 +33,18 @@ import sys
 import threading
 import time
 import urllib.parse
-from pathlib import Path
 
 from pelican import DEFAULT_LOG_HANDLER, get_instance, init_logging, parse_arguments
 from pelican.server import ComplexHTTPRequestHandler
 from pelican.utils import FileChangeFilter
 
-from .preview import OPEN_KEY, STATUS_FILE
+from .preview import OPEN_KEY, OpenPages
 
 logger = logging.getLogger(__name__)
 
 #: The long poll's address and how long it waits before answering «nothing new».
 WAIT_PATH = "/__preview/doi"
 WAIT_SECONDS = 20.0
-#: A page not heard from for this long is no longer open.
-OPEN_FOR = 60.0
-
-
-class OpenPages:
-    """The pages open in a browser now (output paths, ``2021/03/slug/index.html``), and the
-    build's progress the server waits on. Shared by the server's threads and the build."""
-
-    def __init__(self, output: str):
-        self.output = Path(output)
-        self._seen: dict[str, float] = {}
-        self._changed = threading.Condition()
-        self.building = False
-        #: The open pages this build has written already (the rest of the site is not yet).
-        self.fresh: set[str] = set()
-
-    def __repr__(self) -> str:  # constant: the page cache hashes the settings' text
-        return "OpenPages()"
-
-    def __reduce__(self):  # Pelican's content cache pickles settings: never the live state
-        return (_empty_pages, ())
-
-    def visit(self, url_path: str) -> None:
-        name = url_path.lstrip("/")
-        if not name or name.endswith("/"):
-            name += "index.html"
-        with self._changed:
-            self._seen[name] = time.monotonic()
-
-    def names(self) -> frozenset[str]:
-        """The output paths of the pages open now."""
-        now = time.monotonic()
-        with self._changed:
-            return frozenset(n for n, t in self._seen.items() if now - t < OPEN_FOR)
-
-    def start(self) -> None:
-        with self._changed:
-            self.building = True
-            self.fresh = set()
-
-    def written(self, name: str) -> None:
-        """The build wrote the open page ``name``: it may be served before the build ends."""
-        with self._changed:
-            self.fresh.add(name)
-            self._changed.notify_all()
-
-    def finish(self) -> None:
-        with self._changed:
-            self.building = False
-            self._changed.notify_all()
-
-    def notify(self) -> None:
-        """The status changed (a build or its open page finished): answer the waiting pages."""
-        with self._changed:
-            self._changed.notify_all()
-
-    def wait(self, timeout: float) -> None:
-        with self._changed:
-            self._changed.wait(timeout)
-
-    def status(self) -> bytes:
-        try:
-            return (self.output / STATUS_FILE).read_bytes()
-        except OSError:
-            return b""
-
-
-def _empty_pages() -> OpenPages:
-    return OpenPages("")
 
 
 def status_key(raw: bytes) -> str:
@@ -175,20 +105,37 @@ class PreviewHandler(ComplexHTTPRequestHandler):
             return
         self.send_response(200)
         self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Cache-Control", "no-store")
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
         self.wfile.write(raw)
+
+    def send_head(self):
+        # A page can change twice in a second: never «not modified» from a date in seconds
+        # (the browser would keep the older page it has).
+        del self.headers["If-Modified-Since"]
+        return super().send_head()
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
 
     def log_message(self, msg_format, *args):
         pass  # one line per request would bury the build's messages
 
 
-def serve(pages: OpenPages, host: str, port: int) -> http.server.ThreadingHTTPServer:
+class PreviewServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the page went away (reloaded, closed) while it waited: nothing to say
+        super().handle_error(request, client_address)
+
+
+def serve(pages: OpenPages, host: str, port: int) -> PreviewServer:
     handler = type("Handler", (PreviewHandler,), {"pages": pages, "base_path": str(pages.output)})
-    http.server.ThreadingHTTPServer.allow_reuse_address = True
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    server = PreviewServer((host, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Xem trước tại http://{host}:{port}/ — Ctrl-C để dừng.", flush=True)
     return server

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -22,7 +23,9 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 PREVIEW_DIR = "__preview"
 STATUS_FILE = f"{PREVIEW_DIR}/build.json"
 DRAFTS_PAGE = f"{PREVIEW_DIR}/ban-nhap/index.html"
-#: Where the build finds the pages open in the preview (``live.OpenPages``): a key of the
+#: A page not heard from for this long is no longer open.
+OPEN_FOR = 60.0
+#: Where the build finds the pages open in the preview (:class:`OpenPages`): a key of the
 #: settings (so of the build's context), not a setting (no BANTIN_ prefix, a dot: nobody sets
 #: it, no template names it).
 OPEN_KEY = "bantin_editor.open"
@@ -56,6 +59,74 @@ def build_status(
         "pages_finished": pages_finished,
     }
     return json.dumps(status, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+class OpenPages:
+    """The pages open in a browser now (output paths, ``2021/03/slug/index.html``), and the
+    build's progress the server waits on. Shared by the server's threads and the build."""
+
+    def __init__(self, output: str):
+        self.output = Path(output)
+        self._seen: dict[str, float] = {}
+        self._changed = threading.Condition()
+        self.building = False
+        #: The open pages this build has written already (the rest of the site is not yet).
+        self.fresh: set[str] = set()
+
+    def __repr__(self) -> str:  # constant: the page cache hashes the settings' text
+        return "OpenPages()"
+
+    def __reduce__(self):  # Pelican's content cache pickles settings: never the live state
+        return (_empty_pages, ())
+
+    def visit(self, url_path: str) -> None:
+        name = url_path.lstrip("/")
+        if not name or name.endswith("/"):
+            name += "index.html"
+        with self._changed:
+            self._seen[name] = time.monotonic()
+
+    def names(self) -> frozenset[str]:
+        """The output paths of the pages open now."""
+        now = time.monotonic()
+        with self._changed:
+            return frozenset(n for n, t in self._seen.items() if now - t < OPEN_FOR)
+
+    def start(self) -> None:
+        with self._changed:
+            self.building = True
+            self.fresh = set()
+
+    def written(self, name: str) -> None:
+        """The build wrote the open page ``name``: it may be served before the build ends."""
+        with self._changed:
+            self.fresh.add(name)
+            self._changed.notify_all()
+
+    def finish(self) -> None:
+        with self._changed:
+            self.building = False
+            self._changed.notify_all()
+
+    def notify(self) -> None:
+        """The status changed (a build or its open page finished): answer the waiting pages."""
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait(self, timeout: float) -> None:
+        with self._changed:
+            self._changed.wait(timeout)
+
+    def status(self) -> bytes:
+        try:
+            return (self.output / STATUS_FILE).read_bytes()
+        except OSError:
+            return b""
+
+
+def _empty_pages() -> OpenPages:
+    # Here, not in live.py: that runs as __main__, which a pickle cannot name in another process.
+    return OpenPages("")
 
 
 def intended_output(path: Path, settings: dict) -> str | None:
