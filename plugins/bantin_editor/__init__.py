@@ -37,7 +37,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 import bantin_core
 from bantin_core import state
-from bantin_core.files import write_atomically
+from bantin_core.files import link_or_copy, write_atomically
 from bantin_core.problems import Problem, problem_log
 from bantin_frontmatter.reader import DRAFT_KEY, PROBLEMS_KEY, display_path
 from bantin_publish.drafts import DraftEntry, format_date, now_in, sort_entries
@@ -57,8 +57,8 @@ from .preview import (
 HERE = Path(__file__).resolve().parent
 #: This plugin's entry in the build's state (bantin_core.state).
 STATE_KEY = "bantin_editor"
-#: Where the inputs of the last /admin/ written are remembered (a hash), in the output.
-ADMIN_KEY_FILE = f"{PREVIEW_DIR}/admin.key"
+#: Where /admin/ is kept between builds (with a hash of what it is made of), in CACHE_PATH.
+ADMIN_CACHE = "bantin-editor-admin"
 
 
 @dataclasses.dataclass
@@ -259,8 +259,9 @@ def write_error_pages(output: Path, problems: list[dict], settings) -> int:
 
 
 def write_admin_if_changed(output: Path, settings) -> bool:
-    """``/admin/`` (:func:`.admin.write_admin`: ≈ 1 s of YAML and Markdown) when what it is
-    made of changed since it was last written into ``output``; True when written."""
+    """``/admin/`` (:func:`.admin.write_admin`: ≈ 1 s of YAML and Markdown at each build) made
+    into ``CACHE_PATH/ADMIN_CACHE`` when what it is made of changed, then linked into
+    ``output`` (emptied by each preview build); True when it was made again."""
     digest = hashlib.sha256()
     digest.update(json.dumps(admin.editor_config(settings), sort_keys=True, default=str).encode())
     sources = [admin.ADMIN_SOURCE / "index.html", editor_settings.read(settings).admin_bundle]
@@ -271,14 +272,18 @@ def write_admin_if_changed(output: Path, settings) -> bool:
             stat = source.stat()
             digest.update(f"{source}:{stat.st_mtime_ns}:{stat.st_size}".encode())
     key = digest.hexdigest()
-    key_file = output / ADMIN_KEY_FILE
+    store = Path(settings.get("CACHE_PATH") or output / PREVIEW_DIR) / ADMIN_CACHE
+    made = True
     with contextlib.suppress(OSError):
-        if key_file.read_text() == key and (output / "admin/config.yml").exists():
-            return False
-    admin.write_admin(output, settings)
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    key_file.write_text(key)
-    return True
+        made = (store / "key").read_text() != key or not (store / "admin/config.yml").exists()
+    if made:
+        shutil.rmtree(store, ignore_errors=True)
+        admin.write_admin(store, settings)
+        (store / "key").write_text(key)
+    for source in (store / "admin").rglob("*"):
+        if source.is_file():
+            link_or_copy(str(source), str(output / source.relative_to(store)))
+    return made
 
 
 def finish_build(pelican):
