@@ -325,3 +325,54 @@ def test_a_save_shows_its_change_and_never_an_older_page(browser, devserver):
     assert any(cache.rglob("*")), "the preview cached nothing"
     result = build_site(site, site.parent / "html", cache=cache)
     assert result.returncode == 0, result.stderr
+
+
+# The build, in a child process (plugins connect their receivers once per process): the page
+# open in the preview is written first; its bytes then must be the whole build's.
+FIRST_PAGE_SCRIPT = """
+import json, sys
+from pathlib import Path
+from pelican import get_instance, parse_arguments
+from bantin_editor.preview import OPEN_KEY, OpenPages
+
+content, output, cache, url = sys.argv[1:5]
+args = parse_arguments([content, "-o", output, "-s", "pelicanconf.py", "-e",
+    "BANTIN_FAIL_ON_PROBLEMS=false", "BANTIN_PREVIEW=true", f'CACHE_PATH="{cache}"'])
+pelican, settings = get_instance(args)
+pages = OpenPages(output)
+pages.visit(url)
+first = {}
+def written(name):
+    first[name] = (Path(output) / name).read_text(encoding="utf-8")
+    first["status"] = json.loads((Path(output) / "__preview/build.json").read_text())
+pages.written = written
+settings[OPEN_KEY] = pages
+pelican.run()
+print(json.dumps(first))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["true", "false"])
+def test_the_open_page_written_first_is_the_whole_builds(site, tmp_path, engine):
+    """The open page is written before the rest, as Pelican's writer writes it: the same bytes
+    as the page the whole build leaves (with the engine room on and off); the status then says
+    so («page» stage, that page), and the whole build's status says «done»."""
+    name = ARTICLE_URL + "index.html"
+    (site / ARTICLE).write_text(
+        (site / ARTICLE).read_text(encoding="utf-8").replace("Sáng 19/3", "Sáng ngày 19/3"),
+        encoding="utf-8",
+    )
+    output = tmp_path / "output"
+    script = FIRST_PAGE_SCRIPT.replace('-e",', f'-e", "BANTIN_ENGINE={engine}",')
+    command = [sys.executable, "-c", script, str(site), str(output), str(tmp_path / "cache")]
+    result = subprocess.run(
+        [*command, "/" + ARTICLE_URL], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    first = json.loads(result.stdout.strip().splitlines()[-1])
+    assert first["status"]["stage"] == "page" and first["status"]["pages"] == [name]
+    assert "Sáng ngày 19/3" in first[name]
+    assert first[name] == (output / name).read_text(encoding="utf-8")
+    final = json.loads((output / "__preview/build.json").read_text(encoding="utf-8"))
+    assert final["stage"] == "done" and final["build"] == first["status"]["build"]
