@@ -376,3 +376,29 @@ def test_the_open_page_written_first_is_the_whole_builds(site, tmp_path, engine)
     assert first[name] == (output / name).read_text(encoding="utf-8")
     final = json.loads((output / "__preview/build.json").read_text(encoding="utf-8"))
     assert final["stage"] == "done" and final["build"] == first["status"]["build"]
+
+
+def test_problems_reported_after_the_status_join_it(tmp_path):
+    """A problem a later ``finalized`` receiver reports (bantin_core.settle adds it to the
+    verdict after the run) is added to the status the page reads; nothing else changes."""
+    import types
+
+    from bantin_core import Verdict
+    from bantin_core.problems import Problem
+    from bantin_editor import settle_status
+    from bantin_editor.preview import build_status
+
+    status_file = tmp_path / "__preview/build.json"
+    status_file.parent.mkdir()
+    status_file.write_bytes(build_status("b1", 0.5, [], drafts=1))
+    late = Problem("(Pagefind)", None, "", "Không lập được chỉ mục tìm kiếm")
+    pelican = types.SimpleNamespace(
+        output_path=str(tmp_path),
+        settings={"BANTIN_PREVIEW": True},
+        bantin_verdict=Verdict((late,), 1, False),
+    )
+    assert settle_status(pelican)
+    status = json.loads(status_file.read_text(encoding="utf-8"))
+    assert [p["message"] for p in status["problems"]] == ["Không lập được chỉ mục tìm kiếm"]
+    assert status["build"] == "b1" and status["drafts"] == 1
+    assert not settle_status(pelican)  # already there: the file is left alone

@@ -317,6 +317,26 @@ def finish_build(pelican):
     )
 
 
+def settle_status(pelican) -> bool:
+    """After ``pelican.run()`` returned (:mod:`.live`): problems that ``finalized`` receivers
+    reported after this plugin wrote the status (a failing Pagefind) join its list, as
+    ``bantin_core.settle`` adds them to the build's verdict. True when the status changed."""
+    verdict = bantin_core.verdict_of(pelican)
+    path = Path(pelican.output_path) / STATUS_FILE
+    if verdict is None or not _enabled(pelican.settings) or not path.exists():
+        return False
+    status = json.loads(path.read_text(encoding="utf-8"))
+    problems = [p.as_dict() for p in verdict.problems]
+    if status.get("problems") == problems:
+        return False
+    status["problems"] = problems
+    write_atomically(str(path), json.dumps(status, ensure_ascii=False, indent=1).encode("utf-8"))
+    pages = pelican.settings.get(OPEN_KEY)
+    if pages is not None:
+        pages.notify()
+    return True
+
+
 def register():
     state.connect()
     signals.generator_init.connect(start_build)

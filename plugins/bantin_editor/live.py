@@ -38,6 +38,7 @@ from pelican import DEFAULT_LOG_HANDLER, get_instance, init_logging, parse_argum
 from pelican.server import ComplexHTTPRequestHandler
 from pelican.utils import FileChangeFilter
 
+from . import settle_status
 from .preview import OPEN_KEY, OpenPages
 
 logger = logging.getLogger(__name__)
@@ -162,6 +163,11 @@ def build(pelican, pages: OpenPages | None) -> None:
     except Exception as error:  # as Pelican's autoreload: say it, wait for the next save
         logger.warning("Lỗi khi dựng: %s", error, exc_info=pelican.settings.get("DEBUG"))
     finally:
+        # Problems reported after the status was written (bantin_core.settle): into it too.
+        try:
+            settle_status(pelican)
+        except Exception as error:
+            logger.warning("Không cập nhật được danh sách lỗi: %s", error)
         if pages is not None:
             pages.finish()
 
