@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import filecmp
 import subprocess
 import sys
 
 import pytest
 from conftest import ROOT, SITES
+
+from tests.test_engine_switch import files as engine_files
+from tests.test_search_index import decode
 
 pytestmark = pytest.mark.slow
 
@@ -30,9 +32,10 @@ def test_two_publishes_are_byte_identical(tmp_path):
     for output in (first, second):
         result = publish(output)
         assert result.returncode == 0, result.stdout + result.stderr
-    assert tree(first) == tree(second)
-    _match, mismatch, errors = filecmp.cmpfiles(first, second, tree(first), shallow=False)
-    assert mismatch == [] and errors == []
+    # Pagefind's own files differ between two runs over the same pages (filter values in
+    # hash-map order, upstream #638): the search index is compared decoded, the rest by bytes.
+    assert engine_files(first) == engine_files(second)
+    assert decode(first / "pagefind") == decode(second / "pagefind")
 
 
 def test_publish_output_is_absolute_fingerprinted_and_compressed(tmp_path):
