@@ -44,7 +44,7 @@ from pelican.generators import Generator
 
 from bantin_core.problems import Problem, problem_log
 from bantin_frontmatter.fields import FieldContext, earliest_date
-from bantin_frontmatter.reader import display_path
+from bantin_frontmatter.reader import display_path, not_utf8
 from bantin_ketqua.model import _name_order  # the house's Vietnamese alphabetical order
 from bantin_search.folding import fold, search_meta
 from bantin_search.settings import read as search_settings
@@ -171,7 +171,7 @@ def units_of(settings, data: dict) -> dict:
 def read_entries(content_path: str, settings, data: dict) -> tuple[list, list[Problem]]:
     """Every entry under content/cong-khai/, and every problem in them (pure of Pelican)."""
     entries, problems = [], []
-    units = units_of(settings, data)
+    units, earliest = units_of(settings, data), earliest_date(settings)
     for folder, kind in FOLDERS.items():
         directory = os.path.join(content_path, folder)
         if not os.path.isdir(directory):
@@ -192,23 +192,15 @@ def read_entries(content_path: str, settings, data: dict) -> tuple[list, list[Pr
                     )
                 )
                 continue
+            with open(path, "rb") as handle:
+                raw = handle.read()
             try:
-                with open(path, encoding="utf-8-sig") as handle:
-                    text = handle.read()
-            except UnicodeDecodeError:
-                problems.append(
-                    Problem(
-                        source,
-                        None,
-                        "",
-                        "Tệp không ở dạng chữ UTF-8",
-                        hint="mở tệp bằng trình soạn thảo, lưu lại với bảng mã UTF-8",
-                    )
-                )
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                # The same problem the build's check of every text file reports (one listed).
+                problems.append(not_utf8(source, raw, exc))
                 continue
-            ctx = FieldContext(
-                content_path, path, earliest=earliest_date(settings), extra={"units": units}
-            )
+            ctx = FieldContext(content_path, path, earliest=earliest, extra={"units": units})
             entry, found = parse_entry(kind, text, name[:-4], source, ctx)
             problems.extend(found)
             if entry is not None:

@@ -131,8 +131,9 @@ def start_build(pelican):
         pelican_logger.addHandler(_collector)
 
 
-def _judge(pelican) -> tuple[Verdict, list[Problem]]:
-    """The verdict on every problem reported so far; and those the last verdict did not hold."""
+def _judge(pelican, settling: bool) -> tuple[Verdict, list[Problem]]:
+    """The verdict on every problem reported so far; and those the last verdict did not hold.
+    The problem list is written at the end of the build, and again when settling added any."""
     settings = core_settings.read(pelican.settings)
     drafts = state.build_state(pelican.settings).get(DRAFTS, set())
     problems = _mark_drafts(problem_log.sorted(), drafts)
@@ -140,12 +141,13 @@ def _judge(pelican) -> tuple[Verdict, list[Problem]]:
     earlier = verdict_of(pelican)
     known = set(earlier.problems) if earlier is not None else set()
     pelican.bantin_verdict = verdict
-    if settings.problems_file:
+    late = [p for p in problems if p not in known]
+    if settings.problems_file and (not settling or late):  # settling: rewritten if it grew
         report_path = settings.problems_file
         os.makedirs(os.path.dirname(os.path.abspath(report_path)), exist_ok=True)
         with open(report_path, "w", encoding="utf-8") as handle:
             json.dump([p.as_dict() for p in problems], handle, ensure_ascii=False, indent=1)
-    return verdict, [p for p in problems if p not in known]
+    return verdict, late
 
 
 def _print(problems: list[Problem], heading: str) -> None:
@@ -162,7 +164,7 @@ def settle(pelican) -> Verdict | None:
         return None
     if getattr(pelican, "bantin_settled", False):  # settled already (BantinPelican.run)
         return verdict_of(pelican)
-    verdict, late = _judge(pelican)
+    verdict, late = _judge(pelican, settling=True)
     pelican.bantin_settled = True
     if late:
         _print(late, f"Sau khi dựng, thêm {count_text(late)}")
@@ -175,7 +177,7 @@ def settle(pelican) -> Verdict | None:
 
 def finish_build(pelican):
     """Print every problem together; write them as JSON; record the verdict on ``pelican``."""
-    verdict, _ = _judge(pelican)
+    verdict, _ = _judge(pelican, settling=False)
     pelican.bantin_settled = False
     problems = list(verdict.problems)
     if not problems:

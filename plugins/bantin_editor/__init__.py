@@ -93,7 +93,8 @@ def start_build(generator):
 
 def note_stub(generator, metadata):
     """A file with problems that is a draft, or dated after today, goes on the drafts page."""
-    if not _enabled(generator.settings) or metadata.get("status") != "skip":
+    # Per file read: the metadata is looked at first, the settings only for a stub.
+    if metadata.get("status") != "skip" or not _enabled(generator.settings):
         return
     date = metadata.get("bantin_date")
     if metadata.get(DRAFT_KEY) or (date is not None and date > now_in(generator.settings)):

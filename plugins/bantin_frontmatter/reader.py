@@ -107,13 +107,13 @@ class BantinMarkdownReader(MarkdownReader):
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            return "", self._stub([_not_utf8(source, raw, exc)], source_path)
+            return "", self._stub([not_utf8(source, raw, exc)], source_path)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         # Problems of a file that is still built (its body, its encoding): reported, and the
         # build fails on them, but the live preview shows the page with them.
         reported: list[Problem] = []
         if not unicodedata.is_normalized("NFC", text):
-            reported.append(_not_nfc(source, text))
+            reported.append(not_nfc(source, text))
         # TCVN 6909: Vietnamese is stored precomposed (NFC) whatever keyboard typed it.
         text = unicodedata.normalize("NFC", text)
 
@@ -296,7 +296,8 @@ def _field_lines(lines: dict) -> dict:
     return {field_name(path): line for path, line in lines.items() if len(path) <= 2}
 
 
-def _not_utf8(source: str, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+def not_utf8(source: str, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    """A file not saved as UTF-8 (this reader, and every text file: bantin_publish.sources)."""
     return Problem(
         source,
         raw[: exc.start].count(b"\n") + 1,
@@ -307,7 +308,7 @@ def _not_utf8(source: str, raw: bytes, exc: UnicodeDecodeError) -> Problem:
     )
 
 
-def _not_nfc(source: str, text: str) -> Problem:
+def not_nfc(source: str, text: str) -> Problem:
     """Text typed with combining accents: the build stores it precomposed, staff are told."""
     number = next(
         (

@@ -25,7 +25,7 @@ from bantin_core.problems import Problem, problem_log
 from bantin_core.state import build_state
 from bantin_frontmatter.body import MARKDOWN_SUFFIXES
 from bantin_frontmatter.fields import FieldContext, FieldError, convert_date
-from bantin_frontmatter.reader import LINES_KEY, display_path
+from bantin_frontmatter.reader import LINES_KEY, display_path, not_nfc, not_utf8
 
 #: Text files checked for UTF-8 and NFC here (Markdown: by the reader).
 TEXT_SUFFIXES = {".yml", ".yaml", ".txt", ".html", ".svg", ".csv"}
@@ -344,31 +344,8 @@ def check_encoding(path: Path, source: str, content: Path) -> list[Problem]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(
-            Problem(
-                source,
-                raw[: exc.start].count(b"\n") + 1,
-                "",
-                "Tệp không được lưu bằng mã UTF-8 (Unicode), chữ tiếng Việt sẽ bị lỗi",
-                hint="mở tệp bằng trình soạn thảo (Notepad++, VS Code), chọn lưu với mã hóa "
-                "UTF-8, rồi lưu lại",
-            )
-        )
+        problems.append(not_utf8(source, raw, exc))
         return problems
     if not unicodedata.is_normalized("NFC", text):
-        for number, line in enumerate(text.splitlines(), 1):
-            if not unicodedata.is_normalized("NFC", line):
-                problems.append(
-                    Problem(
-                        source,
-                        number,
-                        "",
-                        "Tệp có chữ gõ dấu kiểu tổ hợp (không phải Unicode dựng sẵn NFC): tìm "
-                        "kiếm và sắp xếp sẽ sai",
-                        found=line.strip().rstrip(".")[:60],
-                        hint="dùng bộ gõ Unicode dựng sẵn (Unikey: bảng mã «Unicode dựng sẵn»), "
-                        "hoặc trong VS Code chạy lệnh «Normalize to NFC», rồi lưu lại",
-                    )
-                )
-                break
+        problems.append(not_nfc(source, text))
     return problems

@@ -193,10 +193,8 @@ def index_site(pelican) -> None:
         else:
             logger.warning("[bantin_search] Không có trang nào để đánh chỉ mục tìm kiếm.")
     except (RuntimeError, OSError) as error:
-        problem = pagefind_problem(output, str(error))
-        problem_log.report(problem)
-        # Also said at once: a verdict judged before this receiver ran would not list it.
-        logger.error("[bantin_search] %s", problem.format())
+        # Listed with the build's problems, whichever receiver judged first (bantin_core.settle).
+        problem_log.report(pagefind_problem(output, str(error)))
 
 
 def register():
