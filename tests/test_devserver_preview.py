@@ -59,6 +59,27 @@ def test_intended_output_of_a_page_and_outside_content(site, tmp_path):
     assert intended_output(elsewhere, settings) is None
 
 
+def test_the_watcher_is_in_place_when_it_starts(tmp_path):
+    """The preview starts its one watcher before the first build: a save made the moment it is
+    started (while the first build runs, or just after it wrote its status) is rebuilt. CI once
+    saw a save right after the first build missed: the watcher was started after that build."""
+    from bantin_editor.live import Watcher
+
+    article = tmp_path / "bai.md"
+    article.write_text("một\n", encoding="utf-8")
+    watcher = Watcher([str(tmp_path)], set())
+    try:
+        article.write_text("hai\n", encoding="utf-8")
+        (tmp_path / "moi.md").write_text("ba\n", encoding="utf-8")
+        deadline = time.monotonic() + 20
+        seen: set[str] = set()
+        while len(seen) < 2 and time.monotonic() < deadline:
+            seen |= set(watcher.next_changes())
+        assert seen == {str(article), str(tmp_path / "moi.md")}
+    finally:
+        watcher.stop()
+
+
 # --- Builds -------------------------------------------------------------------------------------
 def test_preview_build_writes_status_error_page_and_editor(site, tmp_path):
     path = site / ARTICLE

@@ -6,9 +6,9 @@
 Pelican's command-line options (its ``-e``, ``-s``, ``-o``, …). What differs from ``pelican
 -lr`` (Pelican's autoreload), and why (issue 18 §5, measured in bench/preview_bench.py):
 
-- **One file watcher for the whole session** (watchfiles, as Pelican uses). Pelican starts a
-  new watcher after each build, so a file saved while a build runs was never rebuilt; here it
-  starts the next build as soon as this one ends.
+- **One file watcher for the whole session** (watchfiles, as Pelican uses), in place before
+  the first build. Pelican starts a new watcher after each build, so a file saved while a build
+  runs was never rebuilt; here it starts the next build as soon as this one ends.
 - **The page is told at once.** ``/__preview/doi?build=ID&page=PATH`` (see ``preview.js``)
   answers when ``__preview/build.json`` names another build or stage, or after 20 s: a long
   poll instead of fetching the status every second. It also says which page is open.
@@ -29,6 +29,7 @@ import http.server
 import json
 import logging
 import os
+import queue
 import sys
 import threading
 import time
@@ -172,9 +173,51 @@ def build(pelican, pages: OpenPages | None) -> None:
             pages.finish()
 
 
-def main(argv=None) -> None:
-    import watchfiles
+class Watcher:
+    """One file watcher for the whole session, started before the first build: a file saved
+    at any moment after start-up, during a build or between builds, is never missed. It runs
+    in its own thread; :meth:`next_changes` returns everything saved since the last call."""
 
+    def __init__(self, paths: list[str], ignore: set[str]):
+        self._changes: queue.Queue[set[str]] = queue.Queue()
+        self._stop = threading.Event()
+        ready = threading.Event()
+        thread = threading.Thread(
+            target=self._run, args=(paths, ignore, ready), daemon=True, name="watcher"
+        )
+        thread.start()
+        # watchfiles answers its first «nothing yet» once the watcher is in place.
+        ready.wait(timeout=30)
+
+    def _run(self, paths: list[str], ignore: set[str], ready: threading.Event) -> None:
+        import watchfiles
+
+        for changes in watchfiles.watch(
+            *paths,
+            watch_filter=FileChangeFilter(ignore_file_patterns=ignore),
+            debounce=1600,
+            step=20,
+            rust_timeout=250,
+            yield_on_timeout=True,
+            stop_event=self._stop,
+        ):
+            ready.set()
+            if changes:
+                self._changes.put({path for _, path in changes})
+
+    def next_changes(self) -> list[str]:
+        """Wait for a save; return every path changed since the last call, sorted."""
+        changed = set(self._changes.get())
+        with contextlib.suppress(queue.Empty):
+            while True:
+                changed |= self._changes.get_nowait()
+        return sorted(changed)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def main(argv=None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     serving = "--no-serve" not in argv
     argv = [a for a in argv if a not in ("--no-serve", "-l", "-r", "--listen", "--autoreload")]
@@ -188,17 +231,11 @@ def main(argv=None) -> None:
         else None
     )
     settings_file = os.path.abspath(args.settings) if args.settings else ""
+    watcher = Watcher(watched_paths(settings_file, settings), set(settings["IGNORE_FILES"]))
     try:
         build(pelican, pages)
-        # One watcher for the session: what changes during a build is kept for the next.
-        for changes in watchfiles.watch(
-            *watched_paths(settings_file, settings),
-            watch_filter=FileChangeFilter(ignore_file_patterns=set(settings["IGNORE_FILES"])),
-            debounce=1600,
-            step=20,
-            rust_timeout=0,
-        ):
-            changed = sorted({path for _, path in changes})
+        while True:
+            changed = watcher.next_changes()
             if settings_file in changed:
                 pelican, settings = get_instance(args)
             print(f"\nĐã lưu: {', '.join(changed)}. Dựng lại…", flush=True)
@@ -206,6 +243,7 @@ def main(argv=None) -> None:
     except KeyboardInterrupt:
         print("Đã dừng xem trước.", flush=True)
     finally:
+        watcher.stop()
         if server is not None:
             with contextlib.suppress(Exception):
                 server.shutdown()
