@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 #: Key of the ``rm`` processes under way in the build's state.
 REMOVALS = "bantin_build.removals"
+#: Set in the build's state once the old output folders have been looked for.
+LOOKED = "bantin_build.removals_looked"
 
 
 def _trash_name(name: str) -> re.Pattern:
@@ -65,7 +67,13 @@ def clean_output_dir(path: str, retention) -> None:
 
 def remove_old_output(generator) -> None:
     """``article_generator_preread`` (Pelican has just cleaned the output folder): the old
-    output folder renamed aside, and any a killed build left behind, removed in the background."""
+    output folder renamed aside, and any a killed build left behind, removed in the background.
+    Pelican sends it before each file it reads: only the first of a build looks (listing the
+    parent folder 2,000 times took 0.2 s of every preview rebuild at 2,000 articles)."""
+    build = build_state(generator.settings)
+    if build.get(LOOKED):
+        return
+    build[LOOKED] = True
     parent, name = os.path.split(os.path.abspath(generator.output_path))
     pattern = _trash_name(name)
     try:
