@@ -356,16 +356,21 @@ from pathlib import Path
 from pelican import get_instance, parse_arguments
 from bantin_editor.preview import OPEN_KEY, OpenPages
 
-content, output, cache, url = sys.argv[1:5]
+from pelican import signals
+
+content, output, cache = sys.argv[1:4]
 args = parse_arguments([content, "-o", output, "-s", "pelicanconf.py", "-e",
     "BANTIN_FAIL_ON_PROBLEMS=false", "BANTIN_PREVIEW=true", f'CACHE_PATH="{cache}"'])
 pelican, settings = get_instance(args)
 pages = OpenPages(output)
-pages.visit(url)
-first = {}
+for url in sys.argv[4:]:
+    pages.visit(url)
+first, others = {}, []
+signals.content_written.connect(lambda path, **kw: others.append(path), weak=False)
 def written(name):
     first[name] = (Path(output) / name).read_text(encoding="utf-8")
     first["status"] = json.loads((Path(output) / "__preview/build.json").read_text())
+    first.setdefault("before", {})[name] = len(others)  # pages the writer had written
 pages.written = written
 settings[OPEN_KEY] = pages
 pelican.run()
@@ -376,10 +381,12 @@ print(json.dumps(first))
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["true", "false"])
 def test_the_open_page_written_first_is_the_whole_builds(site, tmp_path, engine):
-    """The open page is written before the rest, as Pelican's writer writes it: the same bytes
-    as the page the whole build leaves (with the engine room on and off); the status then says
-    so («page» stage, that page), and the whole build's status says «done»."""
+    """The open pages (an article, a page) are written before any other page, as Pelican's
+    writer writes them: the same bytes as the pages the whole build leaves (with the engine
+    room on and off); the status then says so («page» stage, those pages), and the whole
+    build's status says «done»."""
     name = ARTICLE_URL + "index.html"
+    page = "gioi-thieu/index.html"
     (site / ARTICLE).write_text(
         (site / ARTICLE).read_text(encoding="utf-8").replace("Sáng 19/3", "Sáng ngày 19/3"),
         encoding="utf-8",
@@ -388,13 +395,20 @@ def test_the_open_page_written_first_is_the_whole_builds(site, tmp_path, engine)
     script = FIRST_PAGE_SCRIPT.replace('-e",', f'-e", "BANTIN_ENGINE={engine}",')
     command = [sys.executable, "-c", script, str(site), str(output), str(tmp_path / "cache")]
     result = subprocess.run(
-        [*command, "/" + ARTICLE_URL], capture_output=True, text=True, cwd=ROOT, timeout=300
+        [*command, "/" + ARTICLE_URL, "/gioi-thieu/"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     first = json.loads(result.stdout.strip().splitlines()[-1])
-    assert first["status"]["stage"] == "page" and first["status"]["pages"] == [name]
+    assert first["status"]["stage"] == "page"
+    assert sorted(first["status"]["pages"]) == sorted([name, page])
+    assert first["before"] == {name: 0, page: 0}
     assert "Sáng ngày 19/3" in first[name]
-    assert first[name] == (output / name).read_text(encoding="utf-8")
+    for written in (name, page):
+        assert first[written] == (output / written).read_text(encoding="utf-8")
     final = json.loads((output / "__preview/build.json").read_text(encoding="utf-8"))
     assert final["stage"] == "done" and final["build"] == first["status"]["build"]
 
