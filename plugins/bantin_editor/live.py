@@ -15,7 +15,7 @@ Pelican's command-line options (its ``-e``, ``-s``, ``-o``, …). What differs f
 - **The open page first.** The build gets the open pages (:class:`OpenPages`, in its settings
   under :data:`OPEN_KEY`); the plugin renders each as soon as everything it shows is known,
   writes it, and says so in the status (``"stage": "page"``) before the rest of the site
-  (:func:`bantin_editor.write_open_page`). Every other page waits, served only when the whole
+  (:func:`bantin_editor.write_open_pages`). Every other page waits, served only when the whole
   build is done: nothing served disagrees with its source.
 
 Staff run it through ``make devserver``; ``make admin`` runs it with ``--no-serve`` next to
@@ -25,6 +25,7 @@ the editor's server.
 from __future__ import annotations
 
 import contextlib
+import gc
 import http.server
 import json
 import logging
@@ -36,8 +37,9 @@ import time
 import urllib.parse
 
 from pelican import DEFAULT_LOG_HANDLER, get_instance, init_logging, parse_arguments
+from pelican.contents import Content
 from pelican.server import ComplexHTTPRequestHandler
-from pelican.utils import FileChangeFilter
+from pelican.utils import FileChangeFilter, memoized
 
 from . import settle_status
 from .preview import OPEN_KEY, OpenPages
@@ -171,6 +173,21 @@ def build(pelican, pages: OpenPages | None) -> None:
             logger.warning("Không cập nhật được danh sách lỗi: %s", error)
         if pages is not None:
             pages.finish()
+        forget_build()
+
+
+def forget_build() -> None:
+    """While the preview waits for the next save, this build's objects are let go: Pelican's
+    memoized content methods (``get_content``, ``get_summary``) keep every article they were
+    called on, with its whole build, and its cycles wait for the garbage collector. Done at the
+    start of the next build it cost 0.1 s of every rebuild at 2,000 articles (bantin_build's
+    ``start_build`` still does it for any other long-lived process)."""
+    for klass in (Content, *Content.__subclasses__()):
+        for value in vars(klass).values():
+            if isinstance(value, memoized):
+                value.cache.clear()
+    gc.unfreeze()
+    gc.collect()
 
 
 class Watcher:
