@@ -20,6 +20,8 @@ from bantin_images.pipeline import (
     cache_key,
     derive,
     derive_job,
+    finish,
+    new_work,
     og_box,
     read_meta,
     target_widths,
@@ -248,6 +250,41 @@ def test_bad_input_is_a_problem_not_a_crash(tmp_path, make, settings, kind):
     assert result[:2] == ("problem", kind)
     assert not folder.exists(), "nothing half-written is left for the next build to trust"
     assert not list((tmp_path / "cache").glob(".tmp-*")) if (tmp_path / "cache").exists() else True
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+@pytest.mark.parametrize(
+    ("make", "settings"),
+    [
+        (lambda p: make_phone_jpeg(p, size=(1600, 1200), orientation=6), SETTINGS),
+        (make_png_with_alpha, SETTINGS),
+        (lambda p: make_phone_jpeg(p, size=(400, 300), orientation=1), SETTINGS),
+        (make_phone_jpeg, ImageSettings(widths=(480,), full_size=True)),
+    ],
+    ids=["rotated-phone", "transparent-png", "small", "full-size"],
+)
+def test_a_photo_shared_out_in_parts_is_the_same_folder(tmp_path, make, settings, parts):
+    """One photo's files written by several workers (derive_part), then finished: the same
+    files, byte for byte, and the same meta as one derive."""
+    source = str(make(tmp_path / "anh.jpg"))
+    whole = tmp_path / "whole" / "k"
+    meta = derive(source, str(whole), settings)
+    folder = tmp_path / "parts" / "k"
+    work = new_work(str(folder))
+    results = [derive_job(source, work, settings, part, parts) for part in range(parts)]
+    assert all(r == ("ok", meta) for r in results)
+    finish(work, str(folder), results[0][1])
+    assert not Path(work).exists()
+    files = {p.name: p.read_bytes() for p in whole.iterdir()}
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == files
+    assert read_meta(str(folder)) == meta
+
+
+def test_a_part_of_a_broken_photo_is_its_problem(tmp_path):
+    folder = tmp_path / "cache" / "k"
+    work = new_work(str(folder))
+    result = derive_job(str(make_truncated_jpeg(tmp_path / "a.jpg")), work, SETTINGS, 1, 2)
+    assert result[:2] == ("problem", "broken")
 
 
 def test_bomb_message_gives_size_and_limit(tmp_path):

@@ -14,8 +14,10 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
+from bantin_images.pipeline import derive
 from tests.conftest import SITES, build_site
 from tests.test_images_pipeline import (
+    SETTINGS,
     assert_no_metadata,
     make_heic,
     make_large_png,
@@ -100,6 +102,7 @@ def test_progress_line_and_summary(site):
     assert stats(site["cache"]) == {
         "photos": 6,
         "encoded": 6,
+        "shared_out": 0,
         "from_cache": 0,
         "cards": 1,
         "cards_drawn": 1,
@@ -222,10 +225,22 @@ def test_a_new_photo_is_the_only_one_encoded(site, tmp_path):
     content = tmp_path / "content"
     shutil.copytree(site["content"], content)
     make_phone_jpeg(content / "images/2021/phat-bieu.jpg", size=(1700, 1100), orientation=1)
-    result = build(content, tmp_path / "output", site["cache"])
+    result = build(content, tmp_path / "output", site["cache"], "BANTIN_BUILD_WORKERS=2")
     assert result.returncode == 0, result.stderr
-    assert stats(site["cache"])["encoded"] == 1
+    assert stats(site["cache"])["encoded"] == 1 == stats(site["cache"])["shared_out"]
     assert "Ảnh: 1/1" in result.stderr
+    # Its files were shared out between the two workers: the same folder as one derive.
+    [folder] = [
+        m.parent
+        for m in site["cache"].glob("photos/*/*/meta.json")
+        if json.loads(m.read_text())["width"] == 1700
+    ]
+    whole = tmp_path / "whole"
+    derive(str(content / "images/2021/phat-bieu.jpg"), str(whole), SETTINGS)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {
+        p.name: p.read_bytes() for p in whole.iterdir()
+    }
+    assert not list(folder.parent.glob(".tmp-*"))
 
 
 BAD = """---

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sys
 from dataclasses import dataclass, field
 
@@ -26,10 +27,22 @@ from bantin_frontmatter.reader import display_path
 
 from . import markup
 from .cards import CardText, card_keys, cards_job, rasterize_logo
-from .pipeline import RASTER_EXTENSIONS, cache_key, derive_job, file_digest, read_meta
+from .pipeline import (
+    RASTER_EXTENSIONS,
+    cache_key,
+    derive_job,
+    file_digest,
+    finish,
+    new_work,
+    read_meta,
+)
 from .settings import Config
 
 logger = logging.getLogger("bantin.images")
+
+#: At most this many workers share one photo's files (it has five: three widths, share card,
+#: thumbnail).
+MAX_PARTS = 3
 
 #: Vietnamese message and hint for each kind of bad photo.
 MESSAGES = {
@@ -248,6 +261,7 @@ class Use:
 class Stats:
     photos: int = 0
     encoded: int = 0
+    shared_out: int = 0  # of the encoded: each one's files written by several workers
     from_cache: int = 0
     cards: int = 0
     cards_drawn: int = 0
@@ -295,8 +309,11 @@ class ImageBuild:
         calls = standby.submit(photo_jobs, [_size(args[0]) for _function, args in photo_jobs])
         # Sent now: a worker draws its cards as soon as its photos are done.
         self.card_calls = standby.submit(card_jobs, [len(args[0]) for _function, args in card_jobs])
-        progress = Progress(len(photo_jobs))
-        results = standby.results(calls, step=lambda _position: progress.step())
+        # One step per photo: a photo shared out among the workers counts once, at its last part.
+        parts = [split[2] if split else 1 for _path, _key, split in pending]
+        counts = [int(part == n - 1) for n in parts for part in range(n)]
+        progress = Progress(len(pending))
+        results = standby.results(calls, step=lambda position: progress.step(counts[position]))
         self.take_photos(pending, results)
         self.fill_pages()
         self.publish()
@@ -333,10 +350,12 @@ class ImageBuild:
 
     # --- 2. derivatives: from the cache, or encoded on every core -----------------------------
     def plan_photos(self) -> tuple[list, list]:
-        """Jobs for the photos the cache lacks; cached ones are taken at once."""
+        """Jobs for the photos the cache lacks; cached ones are taken at once. Fewer photos
+        than workers (a photo saved in the live preview): each photo's files are shared out
+        among the workers (:func:`.pipeline.derive_part`)."""
         config = self.config
         index = DigestIndex(os.path.join(config.cache_path, "digests.json"))
-        jobs, pending = [], []
+        missing = []
         for path in sorted(self.uses):
             full = os.path.join(config.content_path, path)
             try:
@@ -351,14 +370,36 @@ class ImageBuild:
                 self.derived[path] = Derived(path, key, meta)
                 self.stats.from_cache += 1
             else:
-                jobs.append((derive_job, (full, folder, config.image)))
-                pending.append((path, key))
+                missing.append((path, key, full, folder))
         self.stats.photos = len(self.uses)
         index.save()
+        workers = len(self.standby.workers) if self.standby is not None else 1
+        parts = min(MAX_PARTS, workers // len(missing)) if missing else 1
+        jobs, pending = [], []
+        for path, key, full, folder in missing:
+            if parts > 1:
+                work = new_work(folder)
+                jobs += [(derive_job, (full, work, config.image, p, parts)) for p in range(parts)]
+                pending.append((path, key, (work, folder, parts)))
+            else:
+                jobs.append((derive_job, (full, folder, config.image)))
+                pending.append((path, key, None))
         return jobs, pending
 
     def take_photos(self, pending: list, results: list) -> None:
-        for (path, key), result in zip(pending, results, strict=True):
+        results = iter(results)
+        for path, key, split in pending:
+            if split is None:
+                result = next(results)
+            else:  # every part's result: the first problem, or the folder finished
+                work, folder, parts = split
+                answers = [next(results) for _ in range(parts)]
+                result = next((r for r in answers if r[0] != "ok"), answers[0])
+                if result[0] == "ok":
+                    finish(work, folder, result[1])
+                    self.stats.shared_out += 1
+                else:
+                    shutil.rmtree(work, ignore_errors=True)
             if result[0] == "ok":
                 self.derived[path] = Derived(path, key, result[1])
                 self.stats.encoded += 1
