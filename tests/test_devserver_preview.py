@@ -413,6 +413,55 @@ def test_the_open_page_written_first_is_the_whole_builds(site, tmp_path, engine)
     assert final["stage"] == "done" and final["build"] == first["status"]["build"]
 
 
+ASSETS_SCRIPT = """
+import json, re, sys
+from pathlib import Path
+from pelican import get_instance, parse_arguments
+from bantin_editor.live import build, keep_assets
+from bantin_editor.preview import OpenPages
+
+content, output, cache, url = sys.argv[1:5]
+args = parse_arguments([content, "-o", output, "-s", "pelicanconf.py", "-e",
+    "BANTIN_FAIL_ON_PROBLEMS=false", "BANTIN_PREVIEW=true", f'CACHE_PATH="{cache}"'])
+pelican, settings = get_instance(args)
+keep_assets(pelican)
+pages = OpenPages(output)
+pages.visit(url)
+missing = []
+written = pages.written
+def check(name):
+    written(name)
+    html = (Path(output) / name).read_text(encoding="utf-8")
+    links = re.findall(r'<(?:link rel="stylesheet"|script)[^>]* (?:href|src)="/([^"]+)"', html)
+    missing.append(sorted(link for link in links if not (Path(output) / link).is_file()))
+    missing.append(len(links))
+pages.written = check
+build(pelican, pages)  # the first build writes the theme's files at its end
+Path(content, "articles/2021/hoi-nghi-so-ket.md").touch()
+build(pelican, pages)
+print(json.dumps(missing))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["true", "false"])
+def test_the_open_page_finds_its_styles_and_scripts_at_once(site, tmp_path, engine):
+    """The output is emptied when a build starts and the theme's files come back at its end:
+    the preview keeps them (and its own script) from one build to the next, so the open page,
+    written first, is shown with its styles at once instead of after the whole build."""
+    output = tmp_path / "output"
+    script = ASSETS_SCRIPT.replace('-e",', f'-e", "BANTIN_ENGINE={engine}",')
+    command = [sys.executable, "-c", script, str(site), str(output), str(tmp_path / "cache")]
+    result = subprocess.run(
+        [*command, "/" + ARTICLE_URL], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    first, links_first, second, links_second = json.loads(result.stdout.strip().splitlines()[-1])
+    assert links_first == links_second >= 3  # the styles, the theme's script, the preview's
+    assert first  # the first build: nothing to keep yet
+    assert second == []
+
+
 def test_problems_reported_after_the_status_join_it(tmp_path):
     """A problem a later ``finalized`` receiver reports (bantin_core.settle adds it to the
     verdict after the run) is added to the status the page reads; nothing else changes."""

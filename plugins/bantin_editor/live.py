@@ -41,8 +41,10 @@ from pelican.contents import Content
 from pelican.server import ComplexHTTPRequestHandler
 from pelican.utils import FileChangeFilter, memoized
 
+from bantin_search.indexer import BUNDLE
+
 from . import settle_status
-from .preview import OPEN_KEY, OpenPages
+from .preview import OPEN_KEY, PREVIEW_DIR, OpenPages
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +157,18 @@ def watched_paths(settings_file: str, settings: dict) -> list[str]:
     return sorted(p for p in paths if not any(p.startswith(q + os.sep) for q in paths))
 
 
+def keep_assets(pelican) -> None:
+    """Pelican empties the output folder at the start of each build (``DELETE_OUTPUT_DIRECTORY``)
+    but for ``OUTPUT_RETENTION``; the theme's files come back only at the end. A page reloaded
+    while a build runs (the open page, written first) would wait for its styles and scripts
+    until then: the browser shows nothing new before its styles arrive. Kept from one preview
+    build to the next: the theme's files (copied again by every build), the preview's script
+    and status, the search index (the search page works while the next one is made)."""
+    kept = (pelican.settings.get("THEME_STATIC_DIR", "theme"), PREVIEW_DIR, BUNDLE)
+    retention = list(pelican.output_retention)
+    pelican.output_retention = retention + [name for name in kept if name not in retention]
+
+
 def build(pelican, pages: OpenPages | None) -> None:
     if pages is not None:
         pelican.settings[OPEN_KEY] = pages
@@ -241,6 +255,7 @@ def main(argv=None) -> None:
     args = parse_arguments(["-l", *argv] if serving else argv)
     init_logging(level=args.verbosity, fatal=args.fatal, handler=DEFAULT_LOG_HANDLER)
     pelican, settings = get_instance(args)
+    keep_assets(pelican)
     pages = OpenPages(settings["OUTPUT_PATH"]) if serving else None
     server = (
         serve(pages, settings.get("BIND") or "127.0.0.1", settings.get("PORT") or 8000)
@@ -255,6 +270,7 @@ def main(argv=None) -> None:
             changed = watcher.next_changes()
             if settings_file in changed:
                 pelican, settings = get_instance(args)
+                keep_assets(pelican)
             print(f"\nĐã lưu: {', '.join(changed)}. Dựng lại…", flush=True)
             build(pelican, pages)
     except KeyboardInterrupt:
