@@ -80,6 +80,65 @@ def test_the_watcher_is_in_place_when_it_starts(tmp_path):
         watcher.stop()
 
 
+def test_the_build_waits_for_the_open_page_to_reload(tmp_path):
+    """The preview's server (live.py) and OpenPages: a page whose script waits on the long
+    poll is told when its page is written first; the build goes on once that page, reloaded,
+    asks again with the new status. A page nobody waits on is not waited for."""
+    import threading
+    import urllib.request
+
+    from bantin_editor.live import serve, status_key
+    from bantin_editor.preview import STATUS_FILE, OpenPages, build_status
+
+    output = tmp_path / "output"
+    (output / "__preview").mkdir(parents=True)
+    (output / STATUS_FILE).write_bytes(build_status("a", 1.0, []))
+    pages = OpenPages(str(output))
+    server = serve(pages, "127.0.0.1", _free_port())
+    base = f"http://127.0.0.1:{server.server_address[1]}/__preview/doi?page=/bai/&build="
+
+    def fetch(url):
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read()
+
+    try:
+        answers = []
+        old_key = "a:done"
+        waiting = threading.Thread(target=lambda: answers.append(fetch(base + old_key)))
+        waiting.start()
+        _wait_for(lambda: pages.waiting({"bai/index.html"}), timeout=10, what="the long poll")
+        assert pages.waiting({"bai/index.html", "khac/index.html"}) == {"bai/index.html"}
+
+        # The build writes the open page first, then its status, then waits for the reload.
+        pages.start()
+        pages.written("bai/index.html")
+        status = build_status("b", 0.3, [], stage="page", pages=["bai/index.html"])
+        (output / STATUS_FILE).write_bytes(status)
+        pages.notify()
+        came_back = []
+        build = threading.Thread(
+            target=lambda: came_back.append(pages.wait_for_reload({"bai/index.html"}, 30))
+        )
+        build.start()
+        waiting.join(10)
+        assert status_key(answers[0]) == "b:page"  # the old page is told, and reloads
+        assert build.is_alive(), "the build waits for the reloaded page"
+        # The reloaded page's script asks with the status it has seen: the build goes on.
+        reloaded = threading.Thread(target=lambda: fetch(base + "b:page"))
+        reloaded.start()
+        build.join(10)
+        assert came_back == [{"bai/index.html"}]
+        # Nobody waits on another page: nothing to wait for.
+        assert pages.waiting({"khac/index.html"}) == set()
+        pages.finish()
+        (output / STATUS_FILE).write_bytes(build_status("b", 1.0, []))
+        pages.notify()
+        reloaded.join(30)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 # --- Builds -------------------------------------------------------------------------------------
 def test_preview_build_writes_status_error_page_and_editor(site, tmp_path):
     path = site / ARTICLE

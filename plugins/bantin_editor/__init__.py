@@ -132,10 +132,13 @@ def write_open_pages(generator, content):
     build = _build(settings)
     if build.waiting is None:
         build.waiting = set(pages.names()) if _enabled(settings) else set()
-        if build.waiting:
-            for item in _contents(generator):
-                if item.save_as in build.waiting:
-                    _write_open(generator, item, pages, build)
+        found = [item for item in _contents(generator) if item.save_as in build.waiting]
+        if found:
+            # The pages whose browser waits to be told: it reloads them before the build goes on.
+            reloading = pages.waiting(item.save_as for item in found)
+            for item in found:
+                _write_open(generator, item, pages, build)
+            pages.wait_for_reload(reloading)
     if content.save_as in build.waiting:
         _write_open(generator, content, pages, build)
 

@@ -16,7 +16,10 @@ Pelican's command-line options (its ``-e``, ``-s``, ``-o``, …). What differs f
   under :data:`OPEN_KEY`); the plugin renders each as soon as everything it shows is known,
   writes it, and says so in the status (``"stage": "page"``) before the rest of the site
   (:func:`bantin_editor.write_open_pages`). Every other page waits, served only when the whole
-  build is done: nothing served disagrees with its source.
+  build is done: nothing served disagrees with its source. The build then waits (at most
+  2 s) until the browser has reloaded the page and its script asks again: the browser has
+  both cores to itself while it shows the change. Its styles and scripts are there: the
+  preview keeps them between builds (:func:`keep_assets`).
 
 Staff run it through ``make devserver``; ``make admin`` runs it with ``--no-serve`` next to
 the editor's server.
@@ -96,10 +99,19 @@ class PreviewHandler(ComplexHTTPRequestHandler):
 
     def _wait(self, query: dict) -> None:
         known = query.get("build", [""])[0]
-        for page in query.get("page", []):
-            self.pages.visit(page)
-        deadline = time.monotonic() + WAIT_SECONDS
+        opened = query.get("page", [])
         raw = self.pages.status()
+        for page in opened:
+            self.pages.visit(page)
+            self.pages.asking(page, True, current=bool(raw) and status_key(raw) == known)
+        try:
+            self._answer(known, raw)
+        finally:
+            for page in opened:
+                self.pages.asking(page, False)
+
+    def _answer(self, known: str, raw: bytes) -> None:
+        deadline = time.monotonic() + WAIT_SECONDS
         # No status while a build has just emptied the output folder: wait for the new one.
         while (not raw or status_key(raw) == known) and time.monotonic() < deadline:
             self.pages.wait(min(0.5, max(0.0, deadline - time.monotonic())))

@@ -25,6 +25,8 @@ STATUS_FILE = f"{PREVIEW_DIR}/build.json"
 DRAFTS_PAGE = f"{PREVIEW_DIR}/ban-nhap/index.html"
 #: A page not heard from for this long is no longer open.
 OPEN_FOR = 60.0
+#: How long a build waits for an open page, written first, to be reloaded in the browser.
+RELOAD_WAIT = 2.0
 #: Where the build finds the pages open in the preview (:class:`OpenPages`): a key of the
 #: settings (so of the build's context), not a setting (no BANTIN_ prefix, a dot: nobody sets
 #: it, no template names it).
@@ -72,6 +74,13 @@ class OpenPages:
         self.building = False
         #: The open pages this build has written already (the rest of the site is not yet).
         self.fresh: set[str] = set()
+        self._asking: dict[str, int] = {}  # page → its long polls waiting now
+        self._back: set[str] = set()  # fresh pages whose browser asked again since
+
+    @staticmethod
+    def _name(url_path: str) -> str:
+        name = url_path.lstrip("/")
+        return name + "index.html" if not name or name.endswith("/") else name
 
     def __repr__(self) -> str:  # constant: the page cache hashes the settings' text
         return "OpenPages()"
@@ -80,11 +89,34 @@ class OpenPages:
         return (_empty_pages, ())
 
     def visit(self, url_path: str) -> None:
-        name = url_path.lstrip("/")
-        if not name or name.endswith("/"):
-            name += "index.html"
         with self._changed:
-            self._seen[name] = time.monotonic()
+            self._seen[self._name(url_path)] = time.monotonic()
+
+    def asking(self, url_path: str, waiting: bool, current: bool = False) -> None:
+        """A page's long poll starts (``waiting``) or ends. ``current``: it already knows the
+        status now written: after a written-first page, its reload has run its scripts."""
+        name = self._name(url_path)
+        with self._changed:
+            self._asking[name] = self._asking.get(name, 0) + (1 if waiting else -1)
+            if waiting and current and name in self.fresh:
+                self._back.add(name)
+                self._changed.notify_all()
+
+    def waiting(self, names) -> set[str]:
+        """Which of ``names`` a browser is waiting on now (it will reload when told)."""
+        with self._changed:
+            return {name for name in names if self._asking.get(name, 0) > 0}
+
+    def wait_for_reload(self, names: set[str], timeout: float = RELOAD_WAIT) -> set[str]:
+        """Until every page of ``names`` has been reloaded (its script asks again), at most
+        ``timeout`` s: the rest of the build waits, so the browser has the cores to itself
+        while it shows the page saved («the page being viewed first, the rest after the
+        reload»). Returns the pages that came back."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not names <= self._back and time.monotonic() < deadline:
+                self._changed.wait(max(0.0, deadline - time.monotonic()))
+            return names & self._back
 
     def names(self) -> frozenset[str]:
         """The output paths of the pages open now."""
@@ -96,6 +128,7 @@ class OpenPages:
         with self._changed:
             self.building = True
             self.fresh = set()
+            self._back = set()
 
     def written(self, name: str) -> None:
         """The build wrote the open page ``name``: it may be served before the build ends."""

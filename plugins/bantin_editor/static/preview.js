@@ -129,10 +129,12 @@
 
   function onNewBuild(status) {
     // Reload only if this page still exists; otherwise keep it on screen with the reasons.
+    // No more polls from this page once it reloads: the server takes the next poll for this
+    // address as the reloaded page's (the build waits for it, live.py).
     get(location.href, "HEAD").then(function (response) {
       if (response.ok) location.reload();
-      else show(status, true);
-    }, function () { show(status, true); });
+      else { show(status, true); next(); }
+    }, function () { show(status, true); next(); });
   }
 
   function keyOf(status) {
@@ -146,17 +148,21 @@
     return status.stage === "page" ? null : status.finished;
   }
 
+  // True when the page reloads (onNewBuild asks again if it cannot).
   function seen(status) {
     var key = keyOf(status);
-    if (key === seenKey) return;
+    if (key === seenKey) return false;
     seenKey = key;
     var written = writtenAt(status);
-    if (written === null) return; // the rest of the site is being built: wait for it
+    if (written === null) return false; // the rest of the site is being built: wait for it
     // Once per build stage (remembered for this tab), so a clock ahead cannot loop.
     if (written > requestedAt && remembered() !== key) {
       remember(key);
       onNewBuild(status);
-    } else show(status, false);
+      return true;
+    }
+    show(status, false);
+    return false;
   }
 
   function wait() {
@@ -169,8 +175,7 @@
       }
       return response.status === 200 ? response.json() : null;
     }).then(function (status) {
-      if (status) seen(status);
-      setTimeout(next, 0);
+      if (!(status && seen(status))) setTimeout(next, 0);
     }, function () {
       setTimeout(next, 1000); // the server restarts: try again
     });
@@ -180,9 +185,9 @@
     get(statusUrl).then(function (response) {
       return response.ok ? response.json() : null;
     }).then(function (status) {
-      if (status) seen(status);
-    }, function () { /* building, or the server restarts: try again */ }).then(function () {
-      setTimeout(next, INTERVAL);
+      return status && seen(status);
+    }, function () { /* building, or the server restarts: try again */ }).then(function (reloading) {
+      if (!reloading) setTimeout(next, INTERVAL);
     });
   }
 
