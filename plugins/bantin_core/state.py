@@ -15,9 +15,12 @@ output folders being removed (``bantin_build``). Each owner keeps its values und
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 from pelican import signals
+from pelican.contents import Content
+from pelican.utils import memoized
 
 #: Where the state lives in Pelican's settings (and so in the build's context). Not a setting
 #: name (no BANTIN_ prefix, a dot): nobody sets it, no template can name it.
@@ -79,3 +82,17 @@ def connect() -> None:
     ``register``: Blinker connects a receiver once, however often it is asked to."""
     signals.initialized.connect(create)
     signals.get_generators.connect(start)
+
+
+def release_previous_build() -> None:
+    """Let go of what earlier builds of this process left: Pelican's ``@memoized`` content
+    methods (``get_content``, ``get_summary``) keep every content object they were called on,
+    with its whole build, for as long as the process lives (≈ 25 MB more for each save at
+    2,000 articles in the live preview); what a build froze and never released (it stopped on
+    an error) is released; then the garbage is collected."""
+    for klass in (Content, *Content.__subclasses__()):
+        for value in vars(klass).values():
+            if isinstance(value, memoized):
+                value.cache.clear()
+    gc.unfreeze()
+    gc.collect()

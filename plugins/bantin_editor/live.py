@@ -28,7 +28,6 @@ the editor's server.
 from __future__ import annotations
 
 import contextlib
-import gc
 import http.server
 import json
 import logging
@@ -40,10 +39,10 @@ import time
 import urllib.parse
 
 from pelican import DEFAULT_LOG_HANDLER, get_instance, init_logging, parse_arguments
-from pelican.contents import Content
 from pelican.server import ComplexHTTPRequestHandler
-from pelican.utils import FileChangeFilter, memoized
+from pelican.utils import FileChangeFilter
 
+from bantin_core.state import release_previous_build
 from bantin_search.indexer import BUNDLE
 
 from . import settle_status
@@ -203,17 +202,11 @@ def build(pelican, pages: OpenPages | None) -> None:
 
 
 def forget_build() -> None:
-    """While the preview waits for the next save, this build's objects are let go: Pelican's
-    memoized content methods (``get_content``, ``get_summary``) keep every article they were
-    called on, with its whole build, and its cycles wait for the garbage collector. Done at the
-    start of the next build it cost 0.1 s of every rebuild at 2,000 articles (bantin_build's
-    ``start_build`` still does it for any other long-lived process)."""
-    for klass in (Content, *Content.__subclasses__()):
-        for value in vars(klass).values():
-            if isinstance(value, memoized):
-                value.cache.clear()
-    gc.unfreeze()
-    gc.collect()
+    """While the preview waits for the next save, this build's objects are let go (Pelican's
+    memoized content methods keep every article they were called on, and its cycles wait for
+    the garbage collector). Done at the start of the next build it cost 0.08 s of every
+    rebuild at 2,000 articles."""
+    release_previous_build()
 
 
 class Watcher:
