@@ -131,53 +131,35 @@ def pelican_settings(values: dict) -> list[str]:
     return ["-e", *(f"{key}={json.dumps(value)}" for key, value in values.items())]
 
 
+def project_command(
+    checkout: Path, corpus: Path, run: Path, overrides: dict | None = None
+) -> list[str]:
+    """``python -m bantin_build`` (what ``make html`` runs) of ``checkout`` over ``corpus``
+    into ``run/out``, every cache in ``run/cache``. ``BANTIN_SEARCH_CACHE_PATH`` is read only
+    by checkouts from before Pagefind ran over the whole output (d3e95a0)."""
+    cache = run / "cache"
+    settings = {
+        "CACHE_PATH": str(cache / "pelican"),
+        "BANTIN_IMAGES_CACHE_PATH": str(cache / "images"),
+        "BANTIN_SEARCH_CACHE_PATH": str(cache / "search"),
+        "BANTIN_PROBLEMS_FILE": str(cache / "problems.json"),
+        **(overrides or {}),
+    }
+    command = [sys.executable, "-m", "bantin_build", str(corpus), "-o", str(run / "out")]
+    return [*command, "-s", str(checkout / "pelicanconf.py"), *pelican_settings(settings)]
+
+
 def build_command(
     tool: str, corpus: Path, run: Path, cached: bool = True, overrides: dict | None = None
 ) -> list[str]:
     """The command that builds ``corpus`` into ``run/out`` with ``tool``'s caches in ``run``.
 
-    ``overrides``: more Pelican settings (this project only). Pelican keeps only the last
-    ``-e``, so every setting goes into one.
+    ``overrides``: more Pelican settings (a checkout of this project only). Pelican keeps only
+    the last ``-e``, so every setting goes into one.
     """
     out, cache = str(run / "out"), run / "cache"
-    if tool == "before":
-        return [
-            sys.executable,
-            "-m",
-            "bantin_build",
-            str(corpus),
-            "-o",
-            out,
-            "-s",
-            str(BEFORE / "pelicanconf.py"),
-            *pelican_settings(
-                {
-                    "CACHE_PATH": str(cache / "pelican"),
-                    "BANTIN_IMAGES_CACHE_PATH": str(cache / "images"),
-                    "BANTIN_SEARCH_CACHE_PATH": str(cache / "search"),
-                    "BANTIN_PROBLEMS_FILE": str(cache / "problems.json"),
-                }
-            ),
-        ]
-    if tool == "bantin":
-        return [
-            sys.executable,
-            "-m",
-            "bantin_build",
-            str(corpus),
-            "-o",
-            out,
-            "-s",
-            str(ROOT / "pelicanconf.py"),
-            *pelican_settings(
-                {
-                    "CACHE_PATH": str(cache / "pelican"),
-                    "BANTIN_IMAGES_CACHE_PATH": str(cache / "images"),
-                    "BANTIN_PROBLEMS_FILE": str(cache / "problems.json"),
-                    **(overrides or {}),
-                }
-            ),
-        ]
+    if tool in ("before", "bantin"):
+        return project_command(BEFORE if tool == "before" else ROOT, corpus, run, overrides)
     if tool == "plain":
         extra = {}
         if cached:

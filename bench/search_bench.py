@@ -24,43 +24,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.build_bench import edited_article, measure  # noqa: E402
+from bench.build_bench import edited_article, measure, project_command  # noqa: E402
 
 EDIT = "\n\nĐoàn kiểm tra liên ngành làm việc tại đơn vị.\n"
-
-
-def command(repo: Path, corpus: Path, run: Path) -> list[str]:
-    cache = run / "cache"
-    settings = [
-        f'CACHE_PATH="{cache / "pelican"}"',
-        f'BANTIN_IMAGES_CACHE_PATH="{cache / "images"}"',
-        f'BANTIN_SEARCH_CACHE_PATH="{cache / "search"}"',  # read by the old plugin only
-        f'BANTIN_PROBLEMS_FILE="{cache / "problems.json"}"',
-    ]
-    return [
-        sys.executable,
-        "-m",
-        "bantin_build",
-        str(corpus),
-        "-o",
-        str(run / "out"),
-        "-s",
-        str(repo / "pelicanconf.py"),
-        "-e",
-        *settings,
-    ]
 
 
 def cycle(repo: Path, corpus: Path, run: Path) -> dict:
     shutil.rmtree(run, ignore_errors=True)
     run.mkdir(parents=True)
     os.environ["PYTHONPATH"] = str(repo / "plugins")
-    cold = measure(command(repo, corpus, run), run / "cold.log", cwd=repo)
+    cold = measure(project_command(repo, corpus, run), run / "cold.log", cwd=repo)
     article = edited_article(corpus, 7)
     original = article.read_bytes()
     try:
         article.write_bytes(original + EDIT.encode())
-        edit = measure(command(repo, corpus, run), run / "edit.log", cwd=repo)
+        edit = measure(project_command(repo, corpus, run), run / "edit.log", cwd=repo)
     finally:
         article.write_bytes(original)
     return {"cold": cold, "edit": edit}

@@ -139,7 +139,8 @@ def write_open_pages(generator, content):
             for item in found:
                 _write_open(generator, item, pages, build)
             pages.wait_for_reload(reloading)
-    if content.save_as in build.waiting:
+    # Sent for every article: Pelican's save_as formats a URL, asked only while one waits.
+    if build.waiting and content.save_as in build.waiting:
         _write_open(generator, content, pages, build)
 
 

@@ -63,6 +63,12 @@ def build_status(
     return json.dumps(status, ensure_ascii=False, indent=1).encode("utf-8")
 
 
+def page_name(url_path: str) -> str:
+    """The output path a page's address is served from (``/a/b/`` → ``a/b/index.html``)."""
+    name = url_path.lstrip("/")
+    return name + "index.html" if not name or name.endswith("/") else name
+
+
 class OpenPages:
     """The pages open in a browser now (output paths, ``2021/03/slug/index.html``), and the
     build's progress the server waits on. Shared by the server's threads and the build."""
@@ -77,11 +83,6 @@ class OpenPages:
         self._asking: dict[str, int] = {}  # page → its long polls waiting now
         self._back: set[str] = set()  # fresh pages whose browser asked again since
 
-    @staticmethod
-    def _name(url_path: str) -> str:
-        name = url_path.lstrip("/")
-        return name + "index.html" if not name or name.endswith("/") else name
-
     def __repr__(self) -> str:  # constant: the page cache hashes the settings' text
         return "OpenPages()"
 
@@ -90,12 +91,12 @@ class OpenPages:
 
     def visit(self, url_path: str) -> None:
         with self._changed:
-            self._seen[self._name(url_path)] = time.monotonic()
+            self._seen[page_name(url_path)] = time.monotonic()
 
     def asking(self, url_path: str, waiting: bool, current: bool = False) -> None:
         """A page's long poll starts (``waiting``) or ends. ``current``: it already knows the
         status now written: after a written-first page, its reload has run its scripts."""
-        name = self._name(url_path)
+        name = page_name(url_path)
         with self._changed:
             self._asking[name] = self._asking.get(name, 0) + (1 if waiting else -1)
             if waiting and current and name in self.fresh:
